@@ -1,0 +1,1 @@
+"""iJw/iWmo 3.2 message exchange platform: allocation, declaration and eligibility services."""

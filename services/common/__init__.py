@@ -1,0 +1,1 @@
+"""The shared kernel: settings, database, safe XML, message types, retours, rules, auth, problems, outbox."""

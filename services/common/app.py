@@ -1,0 +1,213 @@
+"""The FastAPI application factory every service uses: middleware, health, metrics, problems, mailbox."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from . import header_rules  # noqa: F401  (registers the generic header rules)
+from . import metrics
+from .auth import PartyRegistry
+from .db import Database
+from .http import ServiceClient
+from .logging import configure_logging, get_logger, request_id_var
+from .messages.types import MessageType
+from .pipeline import Handler, Pipeline
+from .problems import Problem, install_problem_handlers, problem_response
+from .settings import CommonSettings
+from .xml.schemas import SchemaRegistry
+
+API_VERSION = "1.0.0"
+log = get_logger("app")
+
+
+@dataclass
+class ServiceContext:
+    """Everything a request of one service needs; built once per process."""
+
+    service_name: str
+    settings: CommonSettings
+    db: Database
+    schemas: SchemaRegistry
+    parties: PartyRegistry
+    clients: dict[str, ServiceClient] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> ServiceClient:
+        if service not in self.clients:
+            base = getattr(self.settings, f"{service}_url")
+            self.clients[service] = ServiceClient(
+                base, token=self.settings.service_token, timeout=self.settings.http_timeout_seconds,
+                retries=self.settings.http_retries, name=service,
+            )
+        return self.clients[service]
+
+
+def build_context(service_name: str, settings: CommonSettings) -> ServiceContext:
+    schemas = SchemaRegistry(
+        settings.official_schemas_dir or settings.schemas_dir,
+        fallback=settings.schemas_dir if settings.official_schemas_dir else None,
+    )
+    return ServiceContext(
+        service_name=service_name,
+        settings=settings,
+        db=Database(settings),
+        schemas=schemas,
+        parties=PartyRegistry(settings.parties_file, settings.parties_reload_seconds),
+    )
+
+
+class RequestContextMiddleware(BaseHTTPMiddleware):
+    """Request id, security headers, API-Version, rate limit and metrics for every request."""
+
+    def __init__(self, app: Any, service: str, rate_limit_per_minute: int):
+        super().__init__(app)
+        self.service = service
+        self.rate_limit = rate_limit_per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def _allow(self, key: str) -> bool:
+        if self.rate_limit <= 0:
+            return True
+        rate = self.rate_limit / 60.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.rate_limit), now))
+            tokens = min(float(self.rate_limit), tokens + (now - last) * rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            self._buckets[key] = (tokens - 1, now)
+            return True
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        rid = rid[:64]
+        token = request_id_var.set(rid)
+        structlog.contextvars.bind_contextvars(request_id=rid)
+        started = time.perf_counter()
+        route = request.url.path
+        try:
+            auth = request.headers.get("authorization", "")
+            key = auth[-16:] if auth else (request.client.host if request.client else "anon")
+            if request.url.path.startswith("/v1/") and not self._allow(key):
+                response: Response = problem_response(
+                    Problem(429, "te-veel-verzoeken", "Te veel verzoeken; probeer het zo opnieuw.",
+                            headers={"Retry-After": "1"}), request)
+            else:
+                response = await call_next(request)
+            matched = request.scope.get("route")
+            route = getattr(matched, "path", route)
+        finally:
+            request_id_var.reset(token)
+            structlog.contextvars.unbind_contextvars("request_id")
+        elapsed = time.perf_counter() - started
+        metrics.HTTP_REQUESTS.labels(self.service, request.method, route, str(response.status_code)).inc()
+        metrics.HTTP_LATENCY.labels(self.service, request.method, route).observe(elapsed)
+        h = response.headers
+        h["X-Request-ID"] = rid
+        h["API-Version"] = API_VERSION
+        h.setdefault("Cache-Control", "no-store")
+        h["X-Content-Type-Options"] = "nosniff"
+        h["X-Frame-Options"] = "DENY"
+        h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        return response
+
+
+def create_app(
+    *,
+    service_name: str,
+    title: str,
+    description: str,
+    settings: CommonSettings,
+    handlers: dict[str, Handler] | None = None,
+    accepted_types: Iterable[MessageType] = (),
+    routers: Iterable[APIRouter] = (),
+    on_startup: Iterable[Callable[[ServiceContext], None]] = (),
+    background: Iterable[Callable[[ServiceContext, threading.Event], None]] = (),
+    openapi_tags: list[dict[str, str]] | None = None,
+    context: ServiceContext | None = None,
+) -> FastAPI:
+    configure_logging(service_name, settings.log_level, settings.log_json)
+    ctx = context or build_context(service_name, settings)
+    accepted = list(accepted_types)
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        ctx.schemas.warm(accepted)
+        for hook in on_startup:
+            hook(ctx)
+        if settings.background_workers:
+            for worker in background:
+                t = threading.Thread(target=worker, args=(ctx, stop), daemon=True, name=worker.__name__)
+                t.start()
+                threads.append(t)
+        log.info("service_started", service=service_name)
+        yield
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+        for client in ctx.clients.values():
+            client.close()
+        ctx.db.engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=API_VERSION,
+        lifespan=lifespan,
+        openapi_url="/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_tags=openapi_tags,
+        contact={"name": "Beheer berichtenplatform", "url": "https://berichten.example.org",
+                 "email": "beheer@berichten.example.org"},
+        servers=[{"url": "/", "description": "deze dienst"}],
+    )
+    app.state.ctx = ctx
+    app.state.parties = ctx.parties
+    app.state.pipeline = Pipeline(ctx, handlers or {})
+    app.add_middleware(RequestContextMiddleware, service=service_name,
+                       rate_limit_per_minute=settings.rate_limit_per_minute)
+    install_problem_handlers(app)
+
+    from .health import router as health_router
+    from .mailbox import build_router as mailbox_router
+
+    app.include_router(health_router)
+    # every service answers POST /v1/berichten: a message owned by another service gets a problem naming it
+    app.include_router(mailbox_router(service_name, accepted))
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def _metrics() -> Response:
+        from .outbox import outbox_depth
+
+        try:
+            metrics.OUTBOX_DEPTH.labels(service_name).set(outbox_depth(ctx))
+        except Exception:  # noqa: BLE001 - a metrics scrape must not fail on a busy database
+            pass
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> JSONResponse:
+        return JSONResponse({"dienst": service_name, "documentatie": "/docs", "openapi": "/v1/openapi.json"})
+
+    return app
+
+
+def get_ctx(request: Request) -> ServiceContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]

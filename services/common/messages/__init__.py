@@ -1,0 +1,1 @@
+"""iJw/iWmo message kernel: types, header, retourcodes, retour builder, XML helpers."""

@@ -1,0 +1,281 @@
+"""One pipeline for every inbound XML message (design.md steps 3-11).
+
+parse safely → detect type → XSD (lxml, compiled once) → header and party checks → idempotency →
+header rules (TR056, TR135) → the service's handler (load context, run rules, change state, build the
+retour) → store inbound, retour and outbox entries in one transaction → answer with the retour.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import metrics
+from .auth import Party
+from .logging import get_logger
+from .messages.antwoord import DeclaratieAntwoordBuilder
+from .messages.header import Header, read_header
+from .messages.retour import RetourBuilder
+from .messages.types import MessageType, by_namespace
+from .messages.xmlutil import serialize
+from .outbound import check_outbound
+from .problems import Problem
+from .rules import Failure, Outcome, run_rules
+from .store.models import Bericht, new_id, utcnow
+from .xml.safe import XmlRejected, parse
+
+if TYPE_CHECKING:
+    from .app import ServiceContext
+
+log = get_logger("pipeline")
+
+XML = "application/xml"
+
+
+@dataclass
+class Inbound:
+    """A schema-valid inbound message, as handed to a service's handler."""
+
+    id: str
+    body: bytes
+    root: etree._Element
+    mtype: MessageType
+    header: Header
+    caller: Party
+    received_at: datetime
+    ctx: ServiceContext
+
+    @property
+    def sender(self) -> str:
+        return self.header.logical_sender(self.mtype)
+
+    @property
+    def recipient(self) -> str:
+        return self.header.logical_recipient(self.mtype)
+
+    def retour_builder(self) -> RetourBuilder:
+        return RetourBuilder(self.mtype, self.root, xsd_versie=self.ctx.settings.xsd_versie)
+
+    def antwoord_builder(self) -> DeclaratieAntwoordBuilder:
+        return DeclaratieAntwoordBuilder(self.mtype, self.root, xsd_versie=self.ctx.settings.xsd_versie)
+
+    def header_only_reply(self, codes: list[str], *, technical: bool = False) -> etree._Element | None:
+        """Header-only retour or 325 for a message rejected as a whole; None for a retour (302/320)."""
+        if self.mtype.retour is None:
+            return None
+        xslt = self.ctx.settings.xslt_versie if technical else None
+        builder: Any = self.antwoord_builder() if self.mtype.number == "323" else self.retour_builder()
+        return builder.header_only(codes, xslt_versie=xslt)
+
+
+@dataclass
+class Reply:
+    """What a handler decided: the retour (None for 302/320, which get no retour) and the verdict."""
+
+    root: etree._Element | None
+    verdict: str  # goedgekeurd / deels-afgekeurd / afgekeurd / verworpen
+    outcome: Outcome = field(default_factory=Outcome)
+    in_mailbox: bool = True  # show the inbound message in the recipient's mailbox
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Inbound, Session], Reply]
+
+
+@dataclass
+class PipelineResult:
+    status: int
+    content: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+def reply_for_outcome(msg: Inbound, outcome: Outcome, class_reply: Callable[[], etree._Element]) -> Reply:
+    """Standard layering for 3xx retours: technical → 0001, header → its code, classes → per class."""
+    if outcome.technical:
+        return Reply(msg.header_only_reply(["0001"], technical=True), "verworpen", outcome, in_mailbox=False)
+    if outcome.header:
+        return Reply(msg.header_only_reply([f.retourcode for f in outcome.header]), "verworpen", outcome,
+                     in_mailbox=False)
+    if outcome.klasse:
+        return Reply(class_reply(), "afgekeurd", outcome)
+    return Reply(msg.header_only_reply([]), "goedgekeurd", outcome)
+
+
+def _idem_key(sender: str, mtype: MessageType, header: Header) -> str:
+    return f"{sender}|{mtype.code}|{header.identificatie}|{header.dagtekening.isoformat()}"
+
+
+class Pipeline:
+    def __init__(self, ctx: ServiceContext, handlers: dict[str, Handler]):
+        self.ctx = ctx
+        self.handlers = handlers  # message code → handler
+
+    # ---- steps 3-6 ---------------------------------------------------------------------------
+    def _parse_and_validate(self, body: bytes) -> tuple[etree._Element, MessageType]:
+        try:
+            root = parse(body, max_depth=self.ctx.settings.xml_max_depth)
+        except XmlRejected as exc:
+            raise Problem(exc.status, exc.code, exc.detail) from None
+        qname = etree.QName(root)
+        mtype = by_namespace(qname.namespace or "")
+        if mtype is None or qname.localname != "Bericht":
+            raise Problem(
+                400, "onbekend-bericht",
+                "Het hoofdelement is geen Bericht in een iJw 3.2- of iWmo 3.2-namespace "
+                f"(ontvangen: {qname.localname!r} in namespace {qname.namespace!r}).",
+            )
+        if mtype.code not in self.handlers:
+            self._wrong_service(mtype)
+        errors = self.ctx.schemas.validate(root, mtype)
+        if errors:
+            raise Problem(
+                400, "xsd-validatie",
+                f"Het {mtype.code}-bericht voldoet niet aan het XSD ({len(errors)} fout(en)); "
+                "er wordt geen retourbericht gemaakt (controleniveau 1).",
+                invalid_params=[e.as_param() for e in errors[:200]],
+                extra={"berichtType": mtype.code},
+            )
+        return root, mtype
+
+    def _wrong_service(self, mtype: MessageType) -> None:
+        if mtype.service != self.ctx.service_name:
+            url = getattr(self.ctx.settings, f"{mtype.service}_url", "")
+            raise Problem(
+                400, "verkeerde-dienst",
+                f"{mtype.code} ({mtype.name}) wordt verwerkt door de {mtype.service}-dienst"
+                f"{' op ' + url if url else ''}, niet door de {self.ctx.service_name}-dienst.",
+                extra={"berichtType": mtype.code, "dienst": mtype.service},
+            )
+        raise Problem(
+            400, "bericht-niet-ontvangbaar",
+            f"{mtype.code} ({mtype.name}) wordt door het platform verstuurd, niet ontvangen.",
+            extra={"berichtType": mtype.code},
+        )
+
+    def _check_parties(self, mtype: MessageType, header: Header, caller: Party) -> None:
+        sender, recipient = header.logical_sender(mtype), header.logical_recipient(mtype)
+        if caller.code != sender:
+            # 403 with the codes only: the caller knows its own code; it tried to act for another party.
+            raise Problem(403, "afzender-niet-toegestaan",
+                          f"Het bericht komt volgens de header van {sender}, maar u bent ingelogd als {caller.code}.")
+        # Inbound messages always go to a gemeente: heen-messages of aanbieders, and the retours (302,
+        # 320) of the messages the gemeente sent.
+        party = self.ctx.parties.get(recipient)
+        if party is None or not party.is_gemeente:
+            raise Problem(400, "onbekende-ontvanger",
+                          f"Ontvanger {recipient} is geen gemeente die op dit platform is aangesloten.")
+
+    # ---- the whole pipeline ------------------------------------------------------------------
+    def process(self, body: bytes, caller: Party, request_id: str | None = None) -> PipelineResult:
+        root, mtype = self._parse_and_validate(body)
+        header = read_header(root, mtype)
+        self._check_parties(mtype, header, caller)
+        sender = header.logical_sender(mtype)
+        key = _idem_key(sender, mtype, header)
+        digest = hashlib.sha256(body).hexdigest()
+        msg = Inbound(id=new_id(), body=body, root=root, mtype=mtype, header=header, caller=caller,
+                      received_at=utcnow(), ctx=self.ctx)
+
+        for attempt in range(2):
+            with self.ctx.db.session() as session:
+                try:
+                    with session.begin():
+                        existing = session.scalar(select(Bericht).where(Bericht.idem_key == key))
+                        if existing is not None:
+                            result, reply = self._replay_or_duplicate(session, msg, existing, digest, request_id)
+                        else:
+                            reply = self._judge(msg, session)
+                            result = self._store(session, msg, reply, key, digest, request_id)
+                    if reply is not None:
+                        self._count(mtype, reply)
+                    return result
+                except IntegrityError:
+                    # Another request with the same BerichtIdentificatie won the race: answer as a replay.
+                    if attempt == 0:
+                        continue
+                    raise
+        raise RuntimeError("unreachable")  # pragma: no cover
+
+    def _judge(self, msg: Inbound, session: Session) -> Reply:
+        outcome = run_rules(msg.mtype.code, msg.mtype.number, {"Header": [msg.header]}, msg,
+                            levels=("header",))
+        if outcome.header:
+            root = msg.header_only_reply([f.retourcode for f in outcome.header])
+            return Reply(root, "verworpen", outcome, in_mailbox=False)
+        return self.handlers[msg.mtype.code](msg, session)
+
+    def _store(self, session: Session, msg: Inbound, reply: Reply, key: str | None, digest: str,
+               request_id: str | None) -> PipelineResult:
+        mtype, header = msg.mtype, msg.header
+        now = utcnow()
+        inbound = Bericht(
+            id=msg.id, message_type=mtype.code, standard=mtype.standard, direction="in",
+            sender=msg.sender, recipient=msg.recipient, identificatie=header.identificatie,
+            dagtekening=header.dagtekening, idem_key=key, sha256=digest, size=len(msg.body),
+            content=msg.body, created_at=msg.received_at,
+            status="nieuw" if reply.in_mailbox else "verworpen",
+            verdict=reply.verdict, failures=reply.outcome.public() or None, request_id=request_id,
+        )
+        session.add(inbound)
+        headers = {"Bericht-Id": msg.id, "Berichten-Oordeel": reply.verdict, **reply.extra_headers}
+        if reply.outcome.failures:
+            headers["Afkeur-Regels"] = ",".join(dict.fromkeys(f.rule for f in reply.outcome.failures))
+        if reply.root is None:
+            session.flush()
+            return PipelineResult(202, b"", XML, headers)
+        retour_type = mtype.sibling(mtype.retour[-3:]) if mtype.retour else mtype
+        check_outbound(self.ctx, reply.root, retour_type)  # every message out is validated too
+        content = serialize(reply.root)
+        retour = Bericht(
+            id=new_id(), message_type=retour_type.code, standard=mtype.standard, direction="out",
+            sender=msg.recipient, recipient=msg.sender, identificatie=_retour_ident(reply.root, retour_type),
+            dagtekening=date.today(), idem_key=None, sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content), content=content, created_at=now, status="ontvangen", received_at=now,
+            in_reply_to=msg.id, request_id=request_id,
+        )
+        session.add(retour)
+        session.flush()  # the retour row must exist before the inbound row points at it
+        inbound.retour_id = retour.id
+        headers["Retour-Id"] = retour.id
+        return PipelineResult(200, content, XML, headers)
+
+    def _replay_or_duplicate(self, session: Session, msg: Inbound, existing: Bericht, digest: str,
+                             request_id: str | None) -> tuple[PipelineResult, Reply | None]:
+        if existing.sha256 == digest:
+            headers = {"Bericht-Id": existing.id, "Idempotent-Replay": "true",
+                       "Berichten-Oordeel": existing.verdict or ""}
+            if existing.retour_id is None:
+                return PipelineResult(202, b"", XML, headers), None
+            retour = session.get(Bericht, existing.retour_id)
+            assert retour is not None
+            headers["Retour-Id"] = retour.id
+            return PipelineResult(200, retour.content, XML, headers), None
+        # TR056: same identification, different content. Store it (nothing accepted is lost or changed)
+        # and answer with 9056 in the header.
+        outcome = Outcome([Failure("TR056", "9056", "Header", "header", msg.header)])
+        reply = Reply(msg.header_only_reply(["9056"]), "verworpen", outcome, in_mailbox=False)
+        return self._store(session, msg, reply, None, digest, request_id), reply
+
+    def _count(self, mtype: MessageType, reply: Reply) -> None:
+        service = self.ctx.service_name
+        metrics.MESSAGES.labels(service, mtype.code, reply.verdict).inc()
+        for f in reply.outcome.failures:
+            metrics.RETOURCODES.labels(service, mtype.code, f.retourcode).inc()
+        log.info("bericht_verwerkt", type=mtype.code, verdict=reply.verdict,
+                 regels=[f.rule for f in reply.outcome.failures][:20])
+
+
+def _retour_ident(root: etree._Element, mtype: MessageType) -> str:
+    """The identification of a retour we built: IdentificatieRetour, or for a 325 its own BerichtIdentificatie."""
+    ns = {"m": mtype.namespace, "b": mtype.basis_ns}
+    path = "m:Header/m:BerichtIdentificatie/b:Identificatie" if mtype.number == "325" else "m:Header/m:IdentificatieRetour"
+    el = root.find(path, ns)
+    return el.text if el is not None and el.text else ""

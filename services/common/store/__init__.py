@@ -1,0 +1,1 @@
+"""Kernel tables present in every service's database: messages, outbox, inbox."""

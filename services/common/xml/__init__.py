@@ -1,0 +1,1 @@
+"""Safe XML intake and compiled schemas."""
