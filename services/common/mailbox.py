@@ -119,6 +119,22 @@ def build_router(service: str, accepted: Iterable[MessageType]) -> APIRouter:
         return Response(result.content, status_code=result.status, media_type=result.media_type,
                         headers=result.headers)
 
+    @router.post(
+        "/validaties",
+        summary="Alleen valideren: veilig lezen en XSD-controle, zonder opslaan of regels",
+        description="Handig voor een aanbieder om een bericht vooraf te testen. Antwoordt 200 met het berichttype "
+                    "als het bericht het XSD doorstaat, anders 400 problem+json met alle fouten.",
+        responses={200: {"description": "Geldig"}, **PROBLEM_RESPONSES},
+        openapi_extra={"requestBody": {"required": True, "content": {"application/xml": {
+            "schema": {"type": "string", "format": "xml"}}}}},
+        response_model=dict,
+    )
+    async def validate_only(request: Request, caller: CallerDep) -> dict:
+        ctx = request.app.state.ctx
+        body = await read_limited_body(request, ctx.settings.max_body_bytes)
+        root, mtype = await run_in_threadpool(request.app.state.pipeline.parse_and_validate_any, body)
+        return {"geldig": True, "berichtType": mtype.code}
+
     @router.get(
         "",
         summary="Berichten van en voor de ingelogde partij (postbus), oudste eerst",

@@ -119,7 +119,11 @@ class Pipeline:
         self.handlers = handlers  # message code → handler
 
     # ---- steps 3-6 ---------------------------------------------------------------------------
-    def _parse_and_validate(self, body: bytes) -> tuple[etree._Element, MessageType]:
+    def parse_and_validate_any(self, body: bytes) -> tuple[etree._Element, MessageType]:
+        """Steps 3-5 for any of the 28 message types (the validate-only endpoint)."""
+        return self._parse_and_validate(body, any_type=True)
+
+    def _parse_and_validate(self, body: bytes, any_type: bool = False) -> tuple[etree._Element, MessageType]:
         try:
             root = parse(body, max_depth=self.ctx.settings.xml_max_depth)
         except XmlRejected as exc:
@@ -132,7 +136,7 @@ class Pipeline:
                 "Het hoofdelement is geen Bericht in een iJw 3.2- of iWmo 3.2-namespace "
                 f"(ontvangen: {qname.localname!r} in namespace {qname.namespace!r}).",
             )
-        if mtype.code not in self.handlers:
+        if mtype.code not in self.handlers and not any_type:
             self._wrong_service(mtype)
         errors = self.ctx.schemas.validate(root, mtype)
         if errors:
