@@ -65,7 +65,7 @@ class MessageType:
 _TABLE: list[tuple[str, tuple[str, str], str, str, str, str, str | None, str | None, tuple[str, ...]]] = [
     ("301", ("436", "414"), "Toewijzing", "gemeente", "allocation", "Client", None, "302", ()),
     ("302", ("437", "415"), "Toewijzing retour", "gemeente", "allocation", "Client", "301", None,
-     ("Client", "ToegewezenProduct")),
+     ("Client", "Relatie", "Contact", "ToegewezenProduct")),
     ("305", ("438", "418"), "Start zorg", "aanbieder", "allocation", "Client", None, "306", ()),
     ("306", ("439", "419"), "Start zorg retour", "aanbieder", "allocation", "Client", "305", None,
      ("Client", "StartProduct")),
