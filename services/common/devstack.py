@@ -30,6 +30,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def brp_available() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("services.eligibility.brp.standin") is not None
+    except ModuleNotFoundError:
+        return False
+
+
 @dataclass
 class Proc:
     name: str
@@ -115,7 +124,9 @@ class Stack:
             args = [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(self.ports[name])]
         return Proc(name, self.ports[name], self.service_env(name), args, self.base_dir / f"{name}.log")
 
-    def start(self, names: tuple[str, ...] = ("brp", *SERVICES), wait: bool = True) -> None:
+    def start(self, names: tuple[str, ...] | None = None, wait: bool = True) -> None:
+        if names is None:
+            names = (("brp",) if brp_available() else ()) + SERVICES
         for name in names:
             proc = self.procs.get(name) or self._proc(name)
             self.procs[name] = proc

@@ -78,6 +78,8 @@ def parse(body: bytes, *, max_depth: int = 40) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         msg = _scrub(str(exc.msg if hasattr(exc, "msg") else exc))
+        if "depth" in msg.lower():  # libxml2 stops at 256 levels before our own limit can look
+            raise XmlRejected("te-diep-genest", f"Het bericht is te diep genest (regel {line}): {msg}")
         raise XmlRejected("geen-geldige-xml", f"Het bericht is geen welgevormde XML (regel {line}): {msg}")
     except ValueError as exc:  # e.g. unicode strings with encoding declarations
         raise XmlRejected("geen-geldige-xml", f"Het bericht kon niet gelezen worden: {_scrub(str(exc))}")
