@@ -174,7 +174,7 @@ def create_app(
         openapi_tags=openapi_tags,
         contact={"name": "Beheer berichtenplatform", "url": "https://berichten.example.org",
                  "email": "beheer@berichten.example.org"},
-        servers=[{"url": "/", "description": "deze dienst"}],
+        license_info={"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
     )
     app.state.ctx = ctx
     app.state.parties = ctx.parties
@@ -182,6 +182,9 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, service=service_name,
                        rate_limit_per_minute=settings.rate_limit_per_minute)
     install_problem_handlers(app)
+    from .openapi import install as install_openapi
+
+    install_openapi(app)
 
     from .health import router as health_router
     from .mailbox import build_router as mailbox_router

@@ -159,6 +159,24 @@ def token_new(label: str = "") -> None:
 
 
 @app.command()
+def openapi(write: Annotated[bool, typer.Option(help="write services/<name>/openapi.json")] = False) -> None:
+    """Print or write each service's OpenAPI document (committed; a test fails when it drifts)."""
+    import json
+
+    from .settings import REPO_ROOT
+
+    for name in SERVICE_NAMES:
+        module = importlib.import_module(f"services.{name}.app")
+        text = json.dumps(module.app.openapi(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        target = REPO_ROOT / "services" / name / "openapi.json"
+        if write:
+            target.write_text(text, encoding="utf-8")
+            typer.echo(f"{target.relative_to(REPO_ROOT)} geschreven")
+        else:
+            typer.echo(text)
+
+
+@app.command()
 def rules() -> None:
     """List every implemented rule (code, retourcode, level, class, messages)."""
     for name in SERVICE_NAMES:
