@@ -1,6 +1,7 @@
 """The FastAPI application factory every service uses: middleware, health, metrics, problems, mailbox."""
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
@@ -82,6 +83,8 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
         rate = self.rate_limit / 60.0
         now = time.monotonic()
         with self._lock:
+            if len(self._buckets) > 10_000:  # random tokens must not grow memory without bound
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 60}
             tokens, last = self._buckets.get(key, (float(self.rate_limit), now))
             tokens = min(float(self.rate_limit), tokens + (now - last) * rate)
             if tokens < 1:
@@ -99,7 +102,8 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
         route = request.url.path
         try:
             auth = request.headers.get("authorization", "")
-            key = auth[-16:] if auth else (request.client.host if request.client else "anon")
+            key = hashlib.sha256(auth.encode()).hexdigest()[:24] if auth else (
+                request.client.host if request.client else "anon")
             if request.url.path.startswith("/v1/") and not self._allow(key):
                 response: Response = problem_response(
                     Problem(429, "te-veel-verzoeken", "Te veel verzoeken; probeer het zo opnieuw.",

@@ -27,12 +27,16 @@ class KernelService:
 @pytest.fixture(scope="session")
 def kernel_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KernelService]:
     """The kernel test app as a real uvicorn process with its own freshly migrated database."""
-    tmp = tmp_path_factory.mktemp("kernel")
+    yield from start_kernel_service(tmp_path_factory.mktemp("kernel"), {})
+
+
+def start_kernel_service(tmp: Path, extra_env: dict[str, str]) -> Iterator[KernelService]:
     port = free_port()
     env = {**os.environ, "SERVICE_NAME": "allocation", "LOG_JSON": "true",
-           "PARTIES_FILE": str(REPO_ROOT / "deploy/demo/parties.yaml"), "MAX_BODY_BYTES": str(25 * 1024 * 1024)}
+           "PARTIES_FILE": str(REPO_ROOT / "deploy/demo/parties.yaml"), "MAX_BODY_BYTES": str(25 * 1024 * 1024),
+           **extra_env}
     pg = database_url()
-    schema = f"k{os.getpid()}_kernel"
+    schema = f"k{os.getpid()}_{port}_kernel"
     if pg:
         env.update(DATABASE_URL=pg, DATABASE_SCHEMA=schema)
     else:
