@@ -24,6 +24,11 @@ def database_url() -> str | None:
     return url if url and url.startswith("postgresql") else None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `last` look back over the whole session (e.g. every log line): run them at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     url = database_url()
     return f"database: {'PostgreSQL ' + url.split('@')[-1] if url else 'SQLite (temp files)'}"
