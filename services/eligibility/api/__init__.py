@@ -1,0 +1,1 @@
+"""HTTP API of the eligibility service: thin views over service.py and contracts/service.py."""

@@ -1,0 +1,36 @@
+"""FastAPI dependencies of the eligibility service (Annotated aliases, full-stack-template style)."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from services.common.app import ServiceContext, get_ctx
+from services.common.auth import Party, require_kind
+from services.common.problems import PROBLEM_JSON
+
+from ..service import EligibilityService
+
+
+def get_service(request: Request) -> EligibilityService:
+    return request.app.state.ctx.extras["eligibility"]  # type: ignore[no-any-return]
+
+
+CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
+EligibilityDep = Annotated[EligibilityService, Depends(get_service)]
+# checks and the verblijf register are for gemeenten (their own), regio's (members) and the other services
+AskerDep = Annotated[Party, require_kind("gemeente", "regio", "service")]
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    texts = {
+        400: "Ongeldige invoer (alle fouten in invalidParams; een BSN komt nooit terug)",
+        401: "Geen of ongeldig token",
+        403: "Niet toegestaan voor deze partij",
+        404: "Niet gevonden (of niet van u)",
+        409: "Conflict (bijvoorbeeld overlappende geldigheid)",
+        415: "Verkeerd mediatype",
+        503: "De BRP is niet bereikbaar (brp-onbereikbaar): er wordt nooit gegokt",
+    }
+    return {c: {"description": texts[c], "content": {PROBLEM_JSON: {}}}
+            for c in codes}

@@ -1,0 +1,1 @@
+"""The contract catalogue: contract lines, agreements per gemeente x aanbieder, import, contractvoorwaarden."""
