@@ -39,6 +39,7 @@ def test_openapi_passes_nl_api_design_rules(service: str, official_dir: Path) ->
     document = REPO / "services" / service / "openapi.json"
     result = subprocess.run([*_spectral(), "lint", "-r", str(ruleset), "-f", "json", str(document)],
                             capture_output=True, text=True, timeout=300)
-    findings = json.loads(result.stdout or "[]")
+    # with no findings at all Spectral prints "[]" followed by a plain-text line: read only the JSON value
+    findings, _ = json.JSONDecoder().raw_decode(result.stdout.strip() or "[]")
     errors = [f"{'.'.join(map(str, f['path']))}: {f['code']}: {f['message']}" for f in findings if f["severity"] == 0]
     assert not errors, "\n".join(errors)
