@@ -53,8 +53,15 @@ _configured = False
 
 def configure_logging(service: str, level: str = "INFO", json_logs: bool = True) -> None:
     global _configured
+
+    def add_service(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        # a processor, not a context variable: background threads do not inherit the main context
+        event_dict.setdefault("service", service)
+        return event_dict
+
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_service,
         add_request_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -68,7 +75,6 @@ def configure_logging(service: str, level: str = "INFO", json_logs: bool = True)
         logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
         cache_logger_on_first_use=True,
     )
-    structlog.contextvars.bind_contextvars(service=service)
     # Route stdlib logging (uvicorn, sqlalchemy, httpx) through the same scrubbing renderer.
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(
