@@ -148,7 +148,7 @@ def build_router(service: str, accepted: Iterable[MessageType]) -> APIRouter:
             description="nieuw: alleen nog niet opgehaalde berichten aan u (de postbus)")] = None,
         berichtType: Annotated[str | None, Query(pattern="^(JW|WMO)3[0-9]{2}$")] = None,
         sinds: Annotated[datetime | None, Query(description="alleen berichten vanaf dit moment")] = None,
-        page: Annotated[int, Query(ge=1)] = 1,
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
         pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> BerichtenPage:
         ctx = request.app.state.ctx
