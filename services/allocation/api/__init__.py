@@ -1,0 +1,1 @@
+"""JSON API of the allocation service: toewijzingen (case systems of gemeenten), verzoeken, termijnen."""
