@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -109,6 +109,12 @@ def reply_for_outcome(msg: Inbound, outcome: Outcome, class_reply: Callable[[], 
     return Reply(msg.header_only_reply([]), "goedgekeurd", outcome)
 
 
+_TABLE = Bericht.__table__
+_INSERT = _TABLE.insert()
+_FIND_BY_KEY = select(Bericht.id, Bericht.sha256, Bericht.retour_id, Bericht.verdict).where(
+    Bericht.idem_key == bindparam("key"))
+
+
 def _idem_key(sender: str, mtype: MessageType, header: Header) -> str:
     return f"{sender}|{mtype.code}|{header.identificatie}|{header.dagtekening.isoformat()}"
 
@@ -188,11 +194,16 @@ class Pipeline:
         msg = Inbound(id=new_id(), body=body, root=root, mtype=mtype, header=header, caller=caller,
                       received_at=utcnow(), ctx=self.ctx)
 
+        # Optimistic: most messages are new, so judge and insert straight away and let the unique key on
+        # (sender, type, Identificatie, Dagtekening) catch a repeat. Only then (or after a race on a domain
+        # constraint) the second pass looks the key up first: replay, or 9056 for other content.
         for attempt in range(2):
             with self.ctx.db.session() as session:
                 try:
                     with session.begin():
-                        existing = session.scalar(select(Bericht).where(Bericht.idem_key == key))
+                        existing = None
+                        if attempt:
+                            existing = session.connection().execute(_FIND_BY_KEY, {"key": key}).first()
                         if existing is not None:
                             result, reply = self._replay_or_duplicate(session, msg, existing, digest, request_id)
                         else:
@@ -202,7 +213,6 @@ class Pipeline:
                         self._count(mtype, reply)
                     return result
                 except IntegrityError:
-                    # Another request with the same BerichtIdentificatie won the race: answer as a replay.
                     if attempt == 0:
                         continue
                     raise
@@ -218,50 +228,52 @@ class Pipeline:
 
     def _store(self, session: Session, msg: Inbound, reply: Reply, key: str | None, digest: str,
                request_id: str | None) -> PipelineResult:
+        """Insert the inbound message and its retour with one Core statement (this is the hot path of every
+        message; the ORM unit of work costs more than the insert itself)."""
         mtype, header = msg.mtype, msg.header
         now = utcnow()
-        inbound = Bericht(
+        headers = {"Bericht-Id": msg.id, "Berichten-Oordeel": reply.verdict, **reply.extra_headers}
+        if reply.outcome.failures:
+            headers["Afkeur-Regels"] = ",".join(dict.fromkeys(f.rule for f in reply.outcome.failures))
+        retour_id = new_id() if reply.root is not None else None
+        inbound = dict(
             id=msg.id, message_type=mtype.code, standard=mtype.standard, direction="in",
             sender=msg.sender, recipient=msg.recipient, identificatie=header.identificatie,
             dagtekening=header.dagtekening, idem_key=key, sha256=digest, size=len(msg.body),
             content=msg.body, created_at=msg.received_at,
-            status="nieuw" if reply.in_mailbox else "verworpen",
-            verdict=reply.verdict, failures=reply.outcome.public() or None, request_id=request_id,
+            status="nieuw" if reply.in_mailbox else "verworpen", received_at=None, in_reply_to=None,
+            retour_id=retour_id, verdict=reply.verdict, failures=reply.outcome.public() or None,
+            request_id=request_id,
         )
-        session.add(inbound)
-        headers = {"Bericht-Id": msg.id, "Berichten-Oordeel": reply.verdict, **reply.extra_headers}
-        if reply.outcome.failures:
-            headers["Afkeur-Regels"] = ",".join(dict.fromkeys(f.rule for f in reply.outcome.failures))
         if reply.root is None:
-            session.flush()
+            session.connection().execute(_INSERT, [inbound])
             return PipelineResult(202, b"", XML, headers)
         retour_type = mtype.sibling(mtype.retour[-3:]) if mtype.retour else mtype
         check_outbound(self.ctx, reply.root, retour_type)  # every message out is validated too
         content = serialize(reply.root)
-        retour = Bericht(
-            id=new_id(), message_type=retour_type.code, standard=mtype.standard, direction="out",
+        retour = dict(
+            id=retour_id, message_type=retour_type.code, standard=mtype.standard, direction="out",
             sender=msg.recipient, recipient=msg.sender, identificatie=_retour_ident(reply.root, retour_type),
             dagtekening=date.today(), idem_key=None, sha256=hashlib.sha256(content).hexdigest(),
             size=len(content), content=content, created_at=now, status="ontvangen", received_at=now,
-            in_reply_to=msg.id, request_id=request_id,
+            in_reply_to=msg.id, retour_id=None, verdict=None, failures=None, request_id=request_id,
         )
-        session.add(retour)
-        session.flush()  # the retour row must exist before the inbound row points at it
-        inbound.retour_id = retour.id
-        headers["Retour-Id"] = retour.id
+        # one executemany, inbound first: the retour's in_reply_to points at it
+        session.connection().execute(_INSERT, [inbound, retour])
+        headers["Retour-Id"] = retour_id or ""
         return PipelineResult(200, content, XML, headers)
 
-    def _replay_or_duplicate(self, session: Session, msg: Inbound, existing: Bericht, digest: str,
+    def _replay_or_duplicate(self, session: Session, msg: Inbound, existing: Any, digest: str,
                              request_id: str | None) -> tuple[PipelineResult, Reply | None]:
         if existing.sha256 == digest:
             headers = {"Bericht-Id": existing.id, "Idempotent-Replay": "true",
                        "Berichten-Oordeel": existing.verdict or ""}
             if existing.retour_id is None:
                 return PipelineResult(202, b"", XML, headers), None
-            retour = session.get(Bericht, existing.retour_id)
-            assert retour is not None
-            headers["Retour-Id"] = retour.id
-            return PipelineResult(200, retour.content, XML, headers), None
+            content = session.connection().execute(
+                select(Bericht.content).where(Bericht.id == existing.retour_id)).scalar_one()
+            headers["Retour-Id"] = existing.retour_id
+            return PipelineResult(200, content, XML, headers), None
         # TR056: same identification, different content. Store it (nothing accepted is lost or changed)
         # and answer with 9056 in the header.
         outcome = Outcome([Failure("TR056", "9056", "Header", "header", msg.header)])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 Level = Literal["bericht", "header", "klasse"]
@@ -72,16 +73,23 @@ def rule(
                  level=level, func=func, summary=doc, order=_counter)
         )
         func.rule_code = code  # type: ignore[attr-defined]
+        _rules_for.cache_clear()
         return func
 
     return decorate
 
 
 def rules_for(message_code: str, number: str, level: Level | None = None) -> list[Rule]:
+    return list(_rules_for(message_code, number, level))
+
+
+@lru_cache(maxsize=256)
+def _rules_for(message_code: str, number: str, level: Level | None) -> tuple[Rule, ...]:
+    # cached: the registry only changes at import time, and this runs for every message
     found = [r for rs in REGISTRY.values() for r in rs if r.applies(message_code, number)]
     if level:
         found = [r for r in found if r.level == level]
-    return sorted(found, key=lambda r: r.order)
+    return tuple(sorted(found, key=lambda r: r.order))
 
 
 @dataclass
@@ -133,7 +141,7 @@ def run_rules(
     outcome = outcome or Outcome()
     for level in levels:
         before = len(outcome.failures)
-        for r in rules_for(message_code, number, level):
+        for r in _rules_for(message_code, number, level):
             for subject in subjects.get(r.applies_to, ()):
                 result = r.func(subject, ctx)
                 if result is True or result is None:
