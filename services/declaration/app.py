@@ -1,24 +1,35 @@
-"""Declaration service: 323 declaraties judged into 325 antwoorden, under the three uitvoeringsvarianten."""
+"""Declaration service: 323 declaraties judged into 325 antwoorden, under the three uitvoeringsvarianten,
+plus the toewijzing read model (events), payments, payment blocks and the taakgericht payment schedule."""
 from __future__ import annotations
 
 from services.common.app import create_app
 from services.common.messages.types import inbound_types
-from services.common.pipeline import Inbound, Reply
 
+from . import rules  # noqa: F401  (registers the declaratie rules)
+from .api import betalingen, declaraties, events, toewijzingen
+from .service import handle_declaratie
 from .settings import get_settings
-
-
-def _accept(msg: Inbound, _session: object) -> Reply:  # placeholder until the handler lands
-    return Reply(msg.antwoord_builder().answer(ingediend_cents=0, toegekend_cents=0), "goedgekeurd")
-
 
 settings = get_settings()
 ACCEPTED = inbound_types("declaration")
 app = create_app(
     service_name="declaration",
     title="Declaraties (iJw/iWmo 3.2)",
-    description="Declaraties (323) beoordeeld tot declaratie-antwoorden (325); betalingen per gemeente en aanbieder.",
+    description=(
+        "Declaraties (JW323/WMO323) worden in één verzoek beoordeeld; het antwoord is de 325. Daarnaast: het "
+        "leesmodel van de toewijzingen (events van de allocation-dienst), de beoordeelde declaraties, betalingen "
+        "per gemeente en aanbieder met export, betaalblokkades en het betaalschema van taakgerichte contracten."
+    ),
     settings=settings,
-    handlers={m.code: _accept for m in ACCEPTED},
+    handlers={m.code: handle_declaratie for m in ACCEPTED},
     accepted_types=ACCEPTED,
+    routers=[events.router, toewijzingen.router, declaraties.router, betalingen.router],
+    openapi_tags=[
+        {"name": "berichten", "description": "323 in, 325 terug; postbus"},
+        {"name": "declaraties", "description": "Beoordeelde declaraties en prestaties"},
+        {"name": "betalingen", "description": "Betalingen, export, betaalblokkades, betaalschema"},
+        {"name": "events", "description": "Toewijzing-events van de allocation-dienst"},
+        {"name": "toewijzingen", "description": "Het leesmodel van de toewijzingen"},
+        {"name": "beheer", "description": "Health"},
+    ],
 )

@@ -73,7 +73,8 @@ def upgrade() -> None:
     op.create_table(
         "prestatie",
         sa.Column("id", _bigint_pk(), primary_key=True, autoincrement=True),
-        sa.Column("declaratie_id", sa.String(36), sa.ForeignKey("declaratie.id"), nullable=False),
+        # no FK constraint on purpose (bulk COPY cost); see services/declaration/models.py
+        sa.Column("declaratie_id", sa.String(36), nullable=False),
         sa.Column("gemeente", sa.String(4), nullable=False),
         sa.Column("aanbieder", sa.String(8), nullable=False),
         sa.Column("domein", sa.String(5), nullable=False),
@@ -100,9 +101,8 @@ def upgrade() -> None:
         sa.Column("gecrediteerd", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.UniqueConstraint("aanbieder", "domein", "ref_claim", name="uq_prestatie_referentie"),
     )
-    op.create_index("ix_prestatie_toewijzing", "prestatie", ["gemeente", "domein", "toewijzing_nummer"])
+    op.create_index("ix_prestatie_toewijzing", "prestatie", ["gemeente", "domein", "toewijzing_nummer", "begindatum"])
     op.create_index("ix_prestatie_declaratie", "prestatie", ["declaratie_id"])
-    op.create_index("ix_prestatie_betaling", "prestatie", ["gemeente", "aanbieder", "periode"])
 
     op.create_table(
         "betaalblokkade",
@@ -118,7 +118,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("betaalblokkade")
-    op.drop_index("ix_prestatie_betaling", "prestatie")
     op.drop_index("ix_prestatie_declaratie", "prestatie")
     op.drop_index("ix_prestatie_toewijzing", "prestatie")
     op.drop_table("prestatie")

@@ -1,0 +1,84 @@
+"""GET /v1/toewijzingen/{nummer}: the declaration service's copy of a toewijzing (its read model).
+
+For support and the end-to-end tests: "which version of toewijzing 300201 does the declaration service judge
+against?" A gemeente sees its own toewijzingen, an aanbieder those given to it; anything else is a 404.
+The BSN is in the body, never in the URL.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from services.common.app import get_ctx
+from services.common.auth import CallerDep
+from services.common.problems import PROBLEM_JSON, Problem
+
+from ..models import Toewijzing
+from ..payments import visible
+
+router = APIRouter(prefix="/v1/toewijzingen", tags=["toewijzingen"])
+
+
+class ToewijzingKopie(BaseModel):
+    gemeente: str
+    aanbieder: str
+    domein: str
+    toewijzingNummer: int
+    bsn: str
+    product: dict[str, str | None] | None
+    ingangsdatum: str
+    einddatum: str | None
+    omvang: dict[str, object] | None
+    budget: int | None
+    status: Literal["actief", "verwijderd"]
+    redenWijziging: str | None
+    versie: int
+    bijgewerktOp: str
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "gemeente": "0141", "aanbieder": "11110001", "domein": "jeugd", "toewijzingNummer": 300201,
+        "bsn": "999900006", "product": {"categorie": "45", "code": "45A03"}, "ingangsdatum": "2026-04-01",
+        "einddatum": "2026-12-31", "omvang": {"volume": 120, "eenheid": "01", "frequentie": "2"}, "budget": None,
+        "status": "actief", "redenWijziging": None, "versie": 3, "bijgewerktOp": "2026-04-01T10:00:01+00:00"}]}}
+
+
+@router.get(
+    "/{nummer}",
+    summary="De kopie van een toewijzing waartegen declaraties worden beoordeeld",
+    description="Het leesmodel wordt gevuld door de toewijzing-events van de allocation-dienst; de hoogste versie "
+                "wint. Met `gemeente` en `domein` kiest u als hetzelfde nummer in meer gemeenten of domeinen bestaat.",
+    response_model=ToewijzingKopie,
+    responses={404: {"description": "Onbekend of niet van u", "content": {PROBLEM_JSON: {}}}},
+)
+def get_toewijzing(
+    request: Request,
+    caller: CallerDep,
+    nummer: int,
+    gemeente: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
+    domein: Annotated[Literal["jeugd", "wmo"] | None, Query()] = None,
+) -> ToewijzingKopie:
+    stmt = select(Toewijzing).where(Toewijzing.toewijzing_nummer == nummer,
+                                    visible(caller, Toewijzing.gemeente, Toewijzing.aanbieder))
+    if gemeente:
+        stmt = stmt.where(Toewijzing.gemeente == gemeente)
+    if domein:
+        stmt = stmt.where(Toewijzing.domein == domein)
+    with get_ctx(request).db.session() as s:
+        rows = s.scalars(stmt.limit(2)).all()
+    if not rows:
+        raise Problem(404, "niet-gevonden", "Geen toewijzing met dit nummer voor u.")
+    if len(rows) > 1:
+        raise Problem(400, "nummer-niet-eenduidig", "Dit nummer bestaat in meer gemeenten of domeinen: geef "
+                                                    "gemeente en domein mee.")
+    t = rows[0]
+    return ToewijzingKopie(
+        gemeente=t.gemeente, aanbieder=t.aanbieder, domein=t.domein, toewijzingNummer=t.toewijzing_nummer, bsn=t.bsn,
+        product=None if t.categorie is None else {"categorie": t.categorie, "code": t.code},
+        ingangsdatum=t.ingangsdatum.isoformat(), einddatum=t.einddatum.isoformat() if t.einddatum else None,
+        omvang=None if t.volume is None else {"volume": t.volume, "eenheid": t.eenheid, "frequentie": t.frequentie},
+        budget=t.budget, status=t.status, redenWijziging=t.reden_wijziging, versie=t.versie,  # type: ignore[arg-type]
+        bijgewerktOp=t.bijgewerkt_op.isoformat(),
+    )

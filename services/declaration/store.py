@@ -1,0 +1,201 @@
+"""Set-based database work for judging a declaratie: a handful of queries per batch, whatever its size.
+
+Lookups by a list of keys use one `= ANY(array)` query on PostgreSQL and IN-chunks on SQLite; prestaties are
+written with COPY on PostgreSQL and one executemany on SQLite.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, String, and_, any_, bindparam, func, literal_column, select, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from .domain import EarlierPrestatie, Toewijzing
+from .models import Declaratie, Prestatie
+from .models import Toewijzing as ToewijzingRow
+
+PRESTATIE_COLUMNS = (
+    "declaratie_id", "gemeente", "aanbieder", "domein", "periode", "bsn", "referentie_nummer", "ref_claim",
+    "vorig_referentie_nummer", "toewijzing_nummer", "categorie", "code", "begindatum", "einddatum", "volume",
+    "volume_norm", "eenheid", "tarief", "bedrag_cents", "debet", "goedgekeurd", "retourcodes", "regels",
+    "variant", "gecrediteerd",
+)
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def key_filters(session: Session, column: Any, values: Iterable[Any], sql_type: Any) -> Iterator[ColumnElement[bool]]:
+    """The WHERE clause `column IN values` for any number of values as ONE bound parameter: an array on
+    PostgreSQL (`= ANY(:keys)`), a JSON array unpacked by json_each on SQLite. No query per key, no chunks,
+    and the statement text is the same whatever the number of keys (no compile cost per batch size)."""
+    values = list(values)
+    if not values:
+        return
+    if is_postgres(session):
+        yield column == any_(bindparam(None, values, type_=postgresql.ARRAY(sql_type)))
+        return
+    keys = select(literal_column("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(values), type_=String)))
+    yield column.in_(keys.scalar_subquery())
+
+
+def lock_aanbieder(session: Session, aanbieder: str, domein: str) -> None:
+    """Judge the declaraties of one aanbieder in one domein one at a time.
+
+    TR333 (DeclaratieNummer), TR314 (ReferentieNummer), TR318 (period) and TR322/TR369 (cumulative volume)
+    all read what earlier declaraties of the same aanbieder stored; the unique constraints catch a race, this
+    lock makes the second writer simply wait and then judge against the first one's outcome.
+    """
+    if is_postgres(session):
+        digest = hashlib.sha256(f"declaratie|{aanbieder}|{domein}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    else:
+        # SQLite: take the database write lock now (a no-op write), so every read below sees the state the
+        # writes of this transaction will be based on (no stale snapshot, no SQLITE_BUSY_SNAPSHOT later)
+        d = Declaratie.__table__
+        session.execute(update(d).where(text("1 = 0")).values(oordeel=d.c.oordeel))
+
+
+def nummer_taken(session: Session, aanbieder: str, domein: str, nummer: str) -> bool:
+    stmt = select(Declaratie.id).where(Declaratie.aanbieder == aanbieder, Declaratie.domein == domein,
+                                       Declaratie.declaratie_nummer == nummer).limit(1)
+    return session.scalar(stmt) is not None
+
+
+def last_periode_begin(session: Session, aanbieder: str, gemeente: str, domein: str) -> date | None:
+    stmt = select(func.max(Declaratie.periode_begin)).where(
+        Declaratie.aanbieder == aanbieder, Declaratie.gemeente == gemeente, Declaratie.domein == domein)
+    return session.scalar(stmt)  # type: ignore[no-any-return]
+
+
+def load_toewijzingen(session: Session, gemeente: str, domein: str, nummers: Iterable[int]) -> dict[int, Toewijzing]:
+    t = ToewijzingRow.__table__.c
+    cols = (t.toewijzing_nummer, t.aanbieder, t.bsn, t.categorie, t.code, t.ingangsdatum, t.einddatum, t.volume,
+            t.eenheid, t.frequentie, t.budget, t.status)
+    out: dict[int, Toewijzing] = {}
+    same: dict[object, object] = {}  # one object per distinct value: a big batch repeats codes and dates
+    share = same.setdefault
+    for where in key_filters(session, t.toewijzing_nummer, sorted(set(nummers)), BigInteger):
+        stmt = select(*cols).where(t.gemeente == gemeente, t.domein == domein, where)
+        for part in session.execute(stmt).partitions(5000):
+            for (nummer, aanbieder, bsn, cat, code, ingang, eind, vol, eenheid, freq, budget, status) in part:
+                out[nummer] = Toewijzing(nummer, share(aanbieder, aanbieder), bsn, share(cat, cat),
+                                         share(code, code), share(ingang, ingang), share(eind, eind), vol,
+                                         share(eenheid, eenheid), share(freq, freq), budget, share(status, status))
+    return out
+
+
+def clients_with_toewijzing(session: Session, gemeente: str, domein: str, aanbieder: str,
+                            bsns: Iterable[str]) -> set[str]:
+    t = ToewijzingRow.__table__.c
+    found: set[str] = set()
+    for where in key_filters(session, t.bsn, sorted(set(bsns)), String):
+        stmt = select(t.bsn).where(t.aanbieder == aanbieder, t.domein == domein, t.gemeente == gemeente,
+                                   where).distinct()
+        found.update(session.scalars(stmt))
+    return found
+
+
+def usage(session: Session, gemeente: str, domein: str, nummers: Iterable[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Volume (normalised) and amount of the approved, not credited debets per toewijzing (TR322, TR369)."""
+    p = Prestatie.__table__.c
+    volume: dict[int, int] = {}
+    amount: dict[int, int] = {}
+    for where in key_filters(session, p.toewijzing_nummer, sorted(set(nummers)), BigInteger):
+        stmt = (
+            select(p.toewijzing_nummer, func.sum(p.volume_norm), func.sum(p.bedrag_cents))
+            .where(p.gemeente == gemeente, p.domein == domein, where, p.goedgekeurd.is_(True),
+                   p.debet.is_(True), p.gecrediteerd.is_(False))
+            .group_by(p.toewijzing_nummer)
+        )
+        for nummer, vol, amt in session.execute(stmt).all():
+            volume[nummer] = int(vol or 0)
+            amount[nummer] = int(amt or 0)
+    return volume, amount
+
+
+def _earlier(row: Sequence[Any]) -> EarlierPrestatie:
+    (pid, ref, nummer, cat, code, begin, eind, vnorm, bedrag, debet, ok, gecrediteerd) = row
+    return EarlierPrestatie(pid, ref, nummer, cat, code, begin, eind, vnorm, bedrag, bool(debet), bool(ok),
+                            bool(gecrediteerd))
+
+
+def _earlier_cols():  # type: ignore[no-untyped-def]
+    p = Prestatie.__table__.c
+    return (p.id, p.referentie_nummer, p.toewijzing_nummer, p.categorie, p.code, p.begindatum, p.einddatum,
+            p.volume_norm, p.bedrag_cents, p.debet, p.goedgekeurd, p.gecrediteerd)
+
+
+def open_debets(session: Session, gemeente: str, domein: str, nummers: Iterable[int],
+                begins: Iterable[date]) -> dict[tuple[int, str, str, date, date], EarlierPrestatie]:
+    """Approved, not credited debets of these toewijzingen in the product periods the batch declares (TR389)."""
+    p = Prestatie.__table__.c
+    begins = sorted(set(begins))
+    out: dict[tuple[int, str, str, date, date], EarlierPrestatie] = {}
+    if not begins:
+        return out
+    period_filter = p.begindatum.in_(begins) if len(begins) <= 50 else and_(
+        p.begindatum >= begins[0], p.begindatum <= begins[-1])
+    for where in key_filters(session, p.toewijzing_nummer, sorted(set(nummers)), BigInteger):
+        stmt = select(*_earlier_cols()).where(
+            p.gemeente == gemeente, p.domein == domein, where, period_filter, p.goedgekeurd.is_(True),
+            p.debet.is_(True), p.gecrediteerd.is_(False))
+        for row in session.execute(stmt).all():
+            e = _earlier(row)
+            out[(e.nummer, e.categorie, e.code, e.begin, e.eind)] = e
+    return out
+
+
+def earlier_refs(session: Session, aanbieder: str, domein: str, refs: Iterable[str]) -> dict[str, EarlierPrestatie]:
+    """Earlier prestaties that claimed one of these ReferentieNummers (TR314) or are credited by them (TR323)."""
+    p = Prestatie.__table__.c
+    out: dict[str, EarlierPrestatie] = {}
+    for where in key_filters(session, p.ref_claim, sorted(set(refs)), String):
+        stmt = select(*_earlier_cols()).where(p.aanbieder == aanbieder, p.domein == domein, where)
+        for row in session.execute(stmt).all():
+            e = _earlier(row)
+            out[e.ref] = e
+    return out
+
+
+def insert_prestaties(session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
+    """Write prestatie rows (tuples in PRESTATIE_COLUMNS order) in the session's transaction."""
+    conn = session.connection()
+    dbapi = conn.connection.dbapi_connection
+    count = 0
+    if is_postgres(session):
+        with dbapi.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                f"COPY prestatie ({', '.join(PRESTATIE_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    placeholders = ", ".join("?" for _ in PRESTATIE_COLUMNS)
+    sql = f"INSERT INTO prestatie ({', '.join(PRESTATIE_COLUMNS)}) VALUES ({placeholders})"
+    cur = dbapi.cursor()  # type: ignore[union-attr]
+    try:
+        cur.executemany(sql, rows)  # the caller gives dates as ISO text here (see iso_dates)
+        return int(cur.rowcount)
+    finally:
+        cur.close()
+
+
+def iso_dates(session: Session) -> bool:
+    """SQLite stores dates as ISO text (as SQLAlchemy does); PostgreSQL's COPY takes date objects."""
+    return not is_postgres(session)
+
+
+def mark_credited(session: Session, ids: Iterable[int]) -> None:
+    ids = [i for i in ids if i is not None]
+    p = Prestatie.__table__.c
+    for where in key_filters(session, p.id, ids, BigInteger):
+        session.execute(update(Prestatie.__table__).where(where).values(gecrediteerd=True))
