@@ -29,7 +29,7 @@ from .outbound import check_outbound
 from .problems import Problem
 from .rules import Failure, Outcome, run_rules
 from .store.models import Bericht, new_id, utcnow
-from .xml.safe import XmlRejected, parse
+from .xml.safe import XmlRejected, check_depth, parse
 
 if TYPE_CHECKING:
     from .app import ServiceContext
@@ -130,13 +130,15 @@ class Pipeline:
         return self._parse_and_validate(body, any_type=True)
 
     def _parse_and_validate(self, body: bytes, any_type: bool = False) -> tuple[etree._Element, MessageType]:
+        max_depth = self.ctx.settings.xml_max_depth
         try:
-            root = parse(body, max_depth=self.ctx.settings.xml_max_depth)
+            root = parse(body, max_depth=None)
         except XmlRejected as exc:
             raise Problem(exc.status, exc.code, exc.detail) from None
         qname = etree.QName(root)
         mtype = by_namespace(qname.namespace or "")
         if mtype is None or qname.localname != "Bericht":
+            self._check_depth(root, max_depth)
             raise Problem(
                 400, "onbekend-bericht",
                 "Het hoofdelement is geen Bericht in een iJw 3.2- of iWmo 3.2-namespace "
@@ -146,6 +148,7 @@ class Pipeline:
             self._wrong_service(mtype)
         errors = self.ctx.schemas.validate(root, mtype)
         if errors:
+            self._check_depth(root, max_depth)  # only now: a schema-valid message is never deep
             raise Problem(
                 400, "xsd-validatie",
                 f"Het {mtype.code}-bericht voldoet niet aan het XSD ({len(errors)} fout(en)); "
@@ -154,6 +157,13 @@ class Pipeline:
                 extra={"berichtType": mtype.code},
             )
         return root, mtype
+
+    @staticmethod
+    def _check_depth(root: etree._Element, max_depth: int) -> None:
+        try:
+            check_depth(root, max_depth)
+        except XmlRejected as exc:
+            raise Problem(exc.status, exc.code, exc.detail) from None
 
     def _wrong_service(self, mtype: MessageType) -> None:
         if mtype.service != self.ctx.service_name:

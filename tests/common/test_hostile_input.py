@@ -3,6 +3,8 @@ process stays up. Run against the kernel test service and against the real alloc
 services."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
 import pytest
 
@@ -54,25 +56,43 @@ def _assert_problem(resp: httpx.Response, status: int, code: str) -> None:
     assert "root:" not in resp.text  # nothing of /etc/passwd leaked
 
 
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+
+
 @pytest.fixture(params=["kernel", "allocation", "declaration"])
-def target(request: pytest.FixtureRequest) -> str:
+def target(request: pytest.FixtureRequest) -> Target:
     if request.param == "kernel":
-        return request.getfixturevalue("kernel_service").url
-    return request.getfixturevalue("stack").url(request.param)
+        return Target("kernel", request.getfixturevalue("kernel_service").url)
+    return Target(request.param, request.getfixturevalue("stack").url(request.param))
+
+
+def _broken_declaratie() -> bytes:
+    """A JW323 with a too-short BSN and a bad Eenheid: two schema errors for the declaration service."""
+    from datetime import date
+
+    from tests.builders.declaration import Declaratie, Prestatie
+
+    d = Declaratie(afzender="11110001", ontvanger="0141", periode=(2026, 3))
+    d.add("123", Prestatie(ref="R1", toewijzing=1, categorie="45", code="45A03", begin=date(2026, 3, 1),
+                           eind=date(2026, 3, 31), volume=1, eenheid="99", tarief=100))
+    return d.to_bytes()
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_input_is_refused_with_problem_json(target: str, case: str) -> None:
+def test_hostile_input_is_refused_with_problem_json(target: Target, case: str) -> None:
     body, status, code = HOSTILE[case]
-    resp = httpx.post(target + "/v1/berichten", content=body, timeout=30,
+    resp = httpx.post(target.url + "/v1/berichten", content=body, timeout=30,
                       headers={**AUTH, "Content-Type": "application/xml"})
     _assert_problem(resp, status, code)
-    assert httpx.get(target + "/health/live", timeout=5).status_code == 200
+    assert httpx.get(target.url + "/health/live", timeout=5).status_code == 200
 
 
-def test_oversized_body_refused_before_reading_it_all(target: str) -> None:
+def test_oversized_body_refused_before_reading_it_all(target: Target) -> None:
     big = b"<a>" + b"x" * (26 * 1024 * 1024) + b"</a>"
-    resp = httpx.post(target + "/v1/berichten", content=big, timeout=60,
+    resp = httpx.post(target.url + "/v1/berichten", content=big, timeout=60,
                       headers={**AUTH, "Content-Type": "application/xml"})
     _assert_problem(resp, 413, "bericht-te-groot")
 
@@ -80,20 +100,22 @@ def test_oversized_body_refused_before_reading_it_all(target: str) -> None:
         for _ in range(27):
             yield b"x" * (1024 * 1024)
 
-    resp = httpx.post(target + "/v1/berichten", content=chunks(), timeout=60,
+    resp = httpx.post(target.url + "/v1/berichten", content=chunks(), timeout=60,
                       headers={**AUTH, "Content-Type": "application/xml"})
     _assert_problem(resp, 413, "bericht-te-groot")
-    assert httpx.get(target + "/health/live", timeout=5).status_code == 200
+    assert httpx.get(target.url + "/health/live", timeout=5).status_code == 200
 
 
-def test_wrong_content_type(target: str) -> None:
-    resp = httpx.post(target + "/v1/berichten", content=b"{}", headers={**AUTH, "Content-Type": "application/json"})
+def test_wrong_content_type(target: Target) -> None:
+    resp = httpx.post(target.url + "/v1/berichten", content=b"{}", headers={**AUTH, "Content-Type": "application/json"})
     _assert_problem(resp, 415, "verkeerd-mediatype")
 
 
-def test_schema_errors_listed_without_echoing_values(target: str) -> None:
+def test_schema_errors_listed_without_echoing_values(target: Target) -> None:
     body = start_bericht(bsn="123").replace(b"<jw305:Geslacht>2", b"<jw305:Geslacht>7")
-    resp = httpx.post(target + "/v1/berichten", content=body, headers={**AUTH, "Content-Type": "application/xml"})
+    if target.name == "declaration":
+        body = _broken_declaratie()
+    resp = httpx.post(target.url + "/v1/berichten", content=body, headers={**AUTH, "Content-Type": "application/xml"})
     _assert_problem(resp, 400, "xsd-validatie")
     params = resp.json()["invalidParams"]
     assert len(params) >= 2  # every error at once
