@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="iJw/iWmo 3.2
 token_app = typer.Typer(help="Bearer tokens")
 app.add_typer(token_app, name="token")
 
-SERVICE_NAMES = ("allocation", "declaration", "eligibility")
+SERVICE_NAMES = ("allocation", "declaration", "eligibility")  # services with an HTTP API of their own
 
 
 @app.command()
@@ -174,6 +174,60 @@ def openapi(write: Annotated[bool, typer.Option(help="write services/<name>/open
             typer.echo(f"{target.relative_to(REPO_ROOT)} geschreven")
         else:
             typer.echo(text)
+
+
+CONFIG_START, CONFIG_END = "<!-- config-table:start -->", "<!-- config-table:end -->"
+
+
+def config_table() -> str:
+    """The configuration table of every service, from the settings classes themselves."""
+    from .settings import CommonSettings
+
+    def rows(cls: type, skip: set[str]) -> list[str]:
+        out = []
+        for name, field in cls.model_fields.items():
+            if name in skip:
+                continue
+            default = field.default if field.default is not None else ""
+            if isinstance(default, (list, dict)):
+                import json
+
+                default = json.dumps(default)
+            text = str(default)
+            if "/work/" in text or str(Path.cwd()) in text:  # machine paths: show them relative
+                text = text.split("/")[-1]
+            desc = (field.description or "").replace("|", "\\|").replace("\n", " ")
+            out.append(f"| `{name.upper()}` | `{text}` | {desc} |")
+        return out
+
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += rows(CommonSettings, set())
+    common = set(CommonSettings.model_fields)
+    for name in SERVICE_NAMES:
+        module = importlib.import_module(f"services.{name}.settings")
+        cls = next(v for k, v in vars(module).items() if k.endswith("Settings") and k != "CommonSettings"
+                   and isinstance(v, type))
+        extra = rows(cls, common)
+        if extra:
+            lines += [f"| **{name}** | | |", *extra]
+    return "\n".join(lines)
+
+
+@app.command("config-table")
+def config_table_cmd(write: Annotated[bool, typer.Option(help="update the table in README.md")] = False) -> None:
+    """Print (or write into README.md) the table of every setting of every service."""
+    from .settings import REPO_ROOT
+
+    table = config_table()
+    if not write:
+        typer.echo(table)
+        return
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(CONFIG_START, 1)
+    _, tail = rest.split(CONFIG_END, 1)
+    readme.write_text(f"{head}{CONFIG_START}\n{table}\n{CONFIG_END}{tail}", encoding="utf-8")
+    typer.echo("README.md bijgewerkt")
 
 
 @app.command()

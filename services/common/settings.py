@@ -16,17 +16,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    service_name: str = "common"
+    service_name: str = Field("common", description="which service this process is (set by each service)")
     environment: str = Field("development", description="development, test or production")
 
     database_url: str = Field("", description="SQLAlchemy URL; default a SQLite file var/<service>.db")
     database_schema: str | None = Field(
         None, description="PostgreSQL schema for this service's tables (default: the service name)"
     )
-    db_pool_size: int = 10
+    db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process (plus as many overflow)")
 
-    parties_file: Path = Field(REPO_ROOT / "deploy" / "demo" / "parties.yaml")
-    parties_reload_seconds: float = 10.0
+    parties_file: Path = Field(REPO_ROOT / "deploy" / "demo" / "parties.yaml",
+                               description="YAML with gemeenten, aanbieders, regions, services and token hashes")
+    parties_reload_seconds: float = Field(10.0, description="how often the parties file is checked for changes")
 
     max_body_bytes: int = Field(25 * 1024 * 1024, description="OP179: the standard's ceiling is 25 MB")
     xml_max_depth: int = Field(40, description="deepest element nesting accepted (real messages: < 10)")
@@ -37,19 +38,19 @@ class CommonSettings(BaseSettings):
     xsd_versie: str = Field("1.0.0", description="BasisschemaXsdVersie and BerichtXsdVersie we send")
     xslt_versie: str = Field("1.0.0", description="version of our rule set, sent as XsltVersie on 0001")
 
-    log_level: str = "INFO"
-    log_json: bool = True
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_json: bool = Field(True, description="JSON log lines (false: human-readable console output)")
 
     service_token: str = Field("", description="bearer token this service uses towards the other services")
-    allocation_url: str = "http://127.0.0.1:8001"
-    declaration_url: str = "http://127.0.0.1:8002"
-    eligibility_url: str = "http://127.0.0.1:8003"
-    http_timeout_seconds: float = 5.0
-    http_retries: int = 2
+    allocation_url: str = Field("http://127.0.0.1:8001", description="base URL of the allocation service")
+    declaration_url: str = Field("http://127.0.0.1:8002", description="base URL of the declaration service")
+    eligibility_url: str = Field("http://127.0.0.1:8003", description="base URL of the eligibility service")
+    http_timeout_seconds: float = Field(5.0, description="timeout of calls to the other services")
+    http_retries: int = Field(2, description="extra attempts for idempotent calls to the other services")
 
-    outbox_poll_seconds: float = 1.0
-    outbox_batch_size: int = 100
-    outbox_max_backoff_seconds: float = 300.0
+    outbox_poll_seconds: float = Field(1.0, description="how often the outbox relay looks for work when idle")
+    outbox_batch_size: int = Field(100, description="outbox entries relayed per round")
+    outbox_max_backoff_seconds: float = Field(300.0, description="ceiling of the exponential retry backoff")
     background_workers: bool = Field(True, description="run the outbox relay inside the web process")
 
     rate_limit_per_minute: int = Field(6000, description="requests per minute per party; 0 disables")

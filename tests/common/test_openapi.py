@@ -43,3 +43,11 @@ def test_openapi_passes_nl_api_design_rules(service: str, official_dir: Path) ->
     findings, _ = json.JSONDecoder().raw_decode(result.stdout.strip() or "[]")
     errors = [f"{'.'.join(map(str, f['path']))}: {f['code']}: {f['message']}" for f in findings if f["severity"] == 0]
     assert not errors, "\n".join(errors)
+
+
+def test_readme_configuration_table_is_current() -> None:
+    from services.common.cli import CONFIG_END, CONFIG_START, config_table
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    current = readme.split(CONFIG_START, 1)[1].split(CONFIG_END, 1)[0].strip()
+    assert current == config_table().strip(), "run `berichten config-table --write`"
