@@ -1,7 +1,7 @@
 """`berichten`: the platform's command line (typer).
 
     berichten validate FILE...          validate message files offline (exit 1 if any is invalid)
-    berichten run                       migrate, load demo data and start everything on 8001-8004
+    berichten run                       migrate, load demo data and start everything on 8001-8005
     berichten migrate [SERVICE]         run Alembic migrations for one or all services
     berichten serve SERVICE [--port]    run one service (uvicorn, JSON logs)
     berichten token new                 make a new bearer token and the hash line for the parties file
@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,13 +23,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="iJw/iWmo 3.2
 token_app = typer.Typer(help="Bearer tokens")
 app.add_typer(token_app, name="token")
 
-SERVICE_NAMES = ("allocation", "declaration", "eligibility")  # services with an HTTP API of their own
+# services with an HTTP API of their own
+SERVICE_NAMES = ("allocation", "declaration", "eligibility", "reporting")
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="XML message files")],
-    schemas_dir: Annotated[Optional[Path], typer.Option(
+    schemas_dir: Annotated[Path | None, typer.Option(
         help="directory with <ijw|iwmo>/3.2/*.xsd (an official release); default: the project's own",
         envvar="OFFICIAL_SCHEMAS_DIR")] = None,
 ) -> None:
@@ -68,8 +69,8 @@ def validate(
 
 
 @app.command()
-def migrate(service: Annotated[Optional[str], typer.Argument(help="allocation, declaration or eligibility")] = None) -> None:
-    """Run migrations with this process's DATABASE_URL (one service) or for all three (SQLite defaults)."""
+def migrate(service: Annotated[str | None, typer.Argument(help="allocation, declaration, eligibility or reporting")] = None) -> None:
+    """Run migrations with this process's DATABASE_URL (one service) or for all of them (SQLite defaults)."""
     from .migrate import upgrade
     from .settings import CommonSettings
 
@@ -119,7 +120,7 @@ def serve_brp(host: str = "127.0.0.1", port: int = 8004) -> None:
 def run(
     base_dir: Annotated[Path, typer.Option(help="where the SQLite files and logs go")] = Path("var/run"),
 ) -> None:
-    """Migrate, load the demo data and start the three services (8001-8003) and the stand-in BRP (8004)."""
+    """Migrate, load the demo data and start the services (8001-8003, reporting 8005) and the stand-in BRP (8004)."""
     from .devstack import DEFAULT_PORTS, Stack
 
     stack = Stack(base_dir=base_dir.resolve(), database_url=os.environ.get("DATABASE_URL") or None,
@@ -128,7 +129,7 @@ def run(
     stack.load_demo()
     stack.start()
     typer.echo("Berichtenplatform draait:")
-    for name in ("allocation", "declaration", "eligibility", "brp"):
+    for name in ("allocation", "declaration", "eligibility", "reporting", "brp"):
         typer.echo(f"  {name:12} {stack.url(name)}" + ("" if name == "brp" else f"   docs: {stack.url(name)}/docs"))
     typer.echo(f"Logs: {stack.base_dir}/*.log   Demo-tokens: zie README.md   Stoppen: Ctrl-C")
 

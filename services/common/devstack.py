@@ -19,8 +19,8 @@ import httpx
 
 from .settings import REPO_ROOT
 
-SERVICES = ("eligibility", "allocation", "declaration")  # start order: dependencies first
-DEFAULT_PORTS = {"allocation": 8001, "declaration": 8002, "eligibility": 8003, "brp": 8004}
+SERVICES = ("eligibility", "allocation", "declaration", "reporting")  # start order: dependencies first
+DEFAULT_PORTS = {"allocation": 8001, "declaration": 8002, "eligibility": 8003, "brp": 8004, "reporting": 8005}
 DEMO_SERVICE_TOKENS = {s: f"demo-service-{s}" for s in SERVICES}
 
 
@@ -82,6 +82,7 @@ class Stack:
             "ALLOCATION_URL": self.url("allocation"),
             "DECLARATION_URL": self.url("declaration"),
             "ELIGIBILITY_URL": self.url("eligibility"),
+            "REPORTING_URL": self.url("reporting"),
             "BRP_URL": self.url("brp"),
             "BRP_API_KEY": "demo-brp-key",
             "OUTBOX_POLL_SECONDS": "0.2",

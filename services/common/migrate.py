@@ -7,7 +7,7 @@ from alembic.config import Config
 from .db import ensure_schema
 from .settings import REPO_ROOT, CommonSettings
 
-SERVICES = ("allocation", "declaration", "eligibility")
+SERVICES = ("allocation", "declaration", "eligibility", "reporting")
 
 
 def alembic_config(service: str, settings: CommonSettings) -> Config:

@@ -45,6 +45,7 @@ class CommonSettings(BaseSettings):
     allocation_url: str = Field("http://127.0.0.1:8001", description="base URL of the allocation service")
     declaration_url: str = Field("http://127.0.0.1:8002", description="base URL of the declaration service")
     eligibility_url: str = Field("http://127.0.0.1:8003", description="base URL of the eligibility service")
+    reporting_url: str = Field("http://127.0.0.1:8005", description="base URL of the reporting service")
     http_timeout_seconds: float = Field(5.0, description="timeout of calls to the other services")
     http_retries: int = Field(2, description="extra attempts for idempotent calls to the other services")
 

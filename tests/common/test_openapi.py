@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = ("allocation", "declaration", "eligibility")
+SERVICES = ("allocation", "declaration", "eligibility", "reporting")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -14,7 +14,7 @@ import yaml
 from dockerfile_parse import DockerfileParser
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = {"allocation": 8001, "declaration": 8002, "eligibility": 8003}
+SERVICES = {"allocation": 8001, "declaration": 8002, "eligibility": 8003, "reporting": 8005}
 K8S_VERSION = "1.31.0"
 
 

@@ -1,0 +1,3 @@
+from services.common.alembic_env import run
+
+run("reporting")
