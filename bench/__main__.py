@@ -5,6 +5,7 @@ import importlib
 import sys
 import time
 
+# bench_reporting (a full Twente-scale year, ~20 minutes) runs on request: python -m bench bench_reporting
 BENCHMARKS = ["bench_kernel", "bench_eligibility", "bench_allocation", "bench_declaration"]
 
 

@@ -93,6 +93,16 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
             self._buckets[key] = (tokens - 1, now)
             return True
 
+    @staticmethod
+    def _is_service(request: Request, auth: str) -> bool:
+        """The platform's own services (outbox relay, reporting pull) are not rate limited: their volume is
+        the platform's own traffic, and limiting it would only delay events and reports."""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return False
+        party = request.app.state.parties.authenticate(token.strip())
+        return party is not None and party.is_service
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         rid = request.headers.get("x-request-id") or uuid.uuid4().hex
         rid = rid[:64]
@@ -104,7 +114,8 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
             auth = request.headers.get("authorization", "")
             key = hashlib.sha256(auth.encode()).hexdigest()[:24] if auth else (
                 request.client.host if request.client else "anon")
-            if request.url.path.startswith("/v1/") and not self._allow(key):
+            if (request.url.path.startswith("/v1/") and not self._is_service(request, auth)
+                    and not self._allow(key)):
                 response: Response = problem_response(
                     Problem(429, "te-veel-verzoeken", "Te veel verzoeken; probeer het zo opnieuw.",
                             headers={"Retry-After": "1"}), request)

@@ -78,3 +78,9 @@ def test_rate_limit_per_party(rotating) -> None:  # type: ignore[no-untyped-def]
     assert limited.headers["content-type"].startswith("application/problem+json")
     # another party is not affected
     assert _status(service.url, "demo-aanbieder-11110004") == 200
+
+
+def test_service_parties_are_not_rate_limited(rotating) -> None:  # type: ignore[no-untyped-def]
+    service, _ = rotating
+    statuses = {_status(service.url, "demo-service-reporting") for _ in range(45)}
+    assert statuses == {200}
