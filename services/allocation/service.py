@@ -245,7 +245,8 @@ def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id
 
 def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWijziging,
            request_id: str | None) -> dict[str, Any]:
-    gemeente = body.gemeente if body.gemeente and body.gemeente in caller.scope() else caller.code
+    # a gemeente outside the caller's scope finds nothing (404), as GET and DELETE with ?gemeente= do
+    gemeente = body.gemeente or caller.code
     fields = body.model_fields_set
     with ctx.db.session() as session:
         tw = vind_toewijzing(session, caller, nummer, gemeente=gemeente, domein=body.domein)

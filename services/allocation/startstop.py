@@ -77,12 +77,15 @@ _REGIE_COLS = (Regie.id, Regie.soort, Regie.toewijzing_nummer, Regie.categorie, 
                Regie.einddatum, Regie.reden_beeindiging, Regie.status)
 
 
-# built once: constructing the statement per message cost more than running it
+# built once: constructing the statement per message cost more than running it. Only the sender's own
+# toewijzingen: another aanbieder's number reads as unknown, so neither its existence nor its starts and stops
+# show in the retour, and a removal (StatusAanlevering 3) can never reach another aanbieder's start.
 _LAAD_TOEWIJZINGEN = (
     select(*_TW_COLS, *_REGIE_COLS)
     .join(Client, Client.id == Toewijzing.client_id)
     .outerjoin(Regie, Regie.toewijzing_id == Toewijzing.id)
     .where(Toewijzing.gemeente == bindparam("gemeente"), Toewijzing.domein == bindparam("domein"),
+           Toewijzing.aanbieder == bindparam("aanbieder"),
            Toewijzing.nummer.in_(bindparam("nummers", expanding=True)))
 )
 
@@ -110,7 +113,8 @@ def _laad(session: Session, ctx: RegieContext, msg: Inbound) -> Client | None:
     nummers = {p.toewijzing_nummer for p in producten if p.toewijzing_nummer is not None}
     if nummers:
         rows = session.connection().execute(
-            _LAAD_TOEWIJZINGEN, {"gemeente": ctx.gemeente, "domein": ctx.domein, "nummers": list(nummers)})
+            _LAAD_TOEWIJZINGEN, {"gemeente": ctx.gemeente, "domein": ctx.domein, "aanbieder": ctx.aanbieder,
+                                 "nummers": list(nummers)})
         n = len(_TW_COLS)
         for row in rows:
             if row[1] not in ctx.toewijzingen:

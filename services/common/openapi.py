@@ -5,7 +5,8 @@ server URL); rather than asking every route to remember them, the document is po
 - server URL `/v1` (the major version in the URI) and paths relative to it; operational endpoints
   (/health, /metrics) stay out of the API document;
 - every operation can answer 400, and every 4xx/5xx response is application/problem+json with the
-  Problem schema (status, title, detail); FastAPI's 422 is replaced by 400, as the service really does;
+  Problem schema (status, title, detail); FastAPI's validation 422 is replaced by 400, as the service really
+  does (a 422 a route declares itself, a refusal on the merits, stays);
 - every 2xx/3xx response documents the API-Version header;
 - bearer authentication is declared; time fields use time-local (the standard's times carry no zone).
 """
@@ -67,7 +68,10 @@ def shape(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = op.setdefault("responses", {})
-            responses.pop("422", None)
+            # FastAPI's own 422 (request validation) is answered as 400; a 422 a route declares itself (a
+            # refusal on the merits, with reasons) is real and stays documented
+            if responses.get("422", {}).get("description") == "Validation Error":
+                responses.pop("422")
             for code, text in _DEFAULT_ERRORS.items():
                 responses.setdefault(code, {"description": text})
             for code, response in responses.items():

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -107,6 +108,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = {404: "niet-gevonden", 405: "methode-niet-toegestaan"}.get(exc.status_code, "http-fout")
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Fout")
         problem = Problem(exc.status_code, code, detail, headers=getattr(exc, "headers", None) or {})
+        return problem_response(problem, request)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # input the schema allowed but the database cannot hold (PostgreSQL: a NUL character in a text field);
+        # the transaction is rolled back, so it is bad input, not a server fault
+        import structlog
+
+        structlog.get_logger("problems").warning("unstorable_input", error_type=type(exc.orig).__name__,
+                                                 path=request.url.path)
+        problem = Problem(400, "ongeldige-invoer", "De invoer bevat tekens of waarden die niet kunnen worden "
+                                                   "opgeslagen (bijvoorbeeld een NUL-teken); er is niets opgeslagen.")
         return problem_response(problem, request)
 
     @app.exception_handler(Exception)

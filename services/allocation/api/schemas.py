@@ -233,7 +233,7 @@ class Zoekvraag(Strict):
     domein: Domein | None = None
     status: Literal["actief", "beeindigd", "verwijderd"] | None = None
     peildatum: date | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     pageSize: int = Field(100, ge=1, le=500)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"bsn": "999900006", "status": "actief"}]})

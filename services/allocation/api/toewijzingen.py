@@ -57,7 +57,7 @@ def lijst(
     code: Annotated[str | None, Query(max_length=5)] = None,
     status: Annotated[Literal["actief", "beeindigd", "verwijderd"] | None, Query()] = None,
     peildatum: Annotated[date | None, Query(description="alleen toewijzingen die op deze datum gelden")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict:  # type: ignore[type-arg]
     total, rows = service.lijst(ctx, caller, client_id=clientId, aanbieder=aanbieder, gemeente=gemeente, domein=domein,

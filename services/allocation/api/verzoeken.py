@@ -28,7 +28,7 @@ def lijst(
     request: Request, caller: CallerDep, ctx: CtxDep,
     status: Annotated[Literal["open", "in_onderzoek", "toegewezen", "afgewezen"] | None, Query()] = None,
     soort: Annotated[Literal["vot", "vow"] | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict:  # type: ignore[type-arg]
     total, rows = service.verzoeken(ctx, caller, status=status, soort=soort, page=page, page_size=pageSize)

@@ -152,7 +152,7 @@ def get_regels(
     aanbieder: Annotated[str | None, Query(pattern=r"^[0-9]{8}$")] = None,
     domein: Annotated[Literal["jeugd", "wmo"] | None, Query()] = None,
     oordeel: Annotated[Literal["goedgekeurd", "afgewezen"] | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=2000)] = 500,
 ) -> RegelsPage:
     f = _filter(periode, gemeente, aanbieder, domein)

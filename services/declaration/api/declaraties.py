@@ -110,7 +110,7 @@ def list_declaraties(
     caller: CallerDep,
     periode: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", examples=["2026-04"])] = None,
     declaratieNummer: Annotated[str | None, Query(max_length=12)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DeclaratiesPage:
     stmt = select(Declaratie).where(visible(caller, Declaratie.gemeente, Declaratie.aanbieder))
@@ -142,7 +142,7 @@ def list_prestaties(
     caller: CallerDep,
     declaratie_id: str,
     oordeel: Annotated[Literal["goedgekeurd", "afgewezen"] | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> PrestatiesPage:
     _visible_declaratie(request, caller, declaratie_id)

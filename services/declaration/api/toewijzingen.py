@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -56,7 +56,7 @@ class ToewijzingKopie(BaseModel):
 def get_toewijzing(
     request: Request,
     caller: CallerDep,
-    nummer: int,
+    nummer: Annotated[int, Path(ge=0, le=999_999_999, description="ToewijzingNummer")],
     gemeente: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
     domein: Annotated[Literal["jeugd", "wmo"] | None, Query()] = None,
 ) -> ToewijzingKopie:

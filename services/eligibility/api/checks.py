@@ -79,7 +79,7 @@ def get_checks(
     batchId: Annotated[str | None, Query(max_length=36)] = None,
     gevraagdDoor: Annotated[str | None, Query(max_length=20)] = None,
     vanaf: Annotated[datetime | None, Query(description="alleen controles vanaf dit tijdstip")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     filters = {"gemeente": gemeente, "aanbieder": aanbieder, "uitkomst": uitkomst, "batchId": batchId,

@@ -66,7 +66,7 @@ def list_contracten(
     code: Annotated[str | None, Query(max_length=5)] = None,
     uitvoeringsvariant: Literal["inspanningsgericht", "outputgericht", "taakgericht"] | None = None,
     peildatum: date | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     pageSize: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     filters = {"gemeente": gemeente, "aanbieder": aanbieder, "domein": domein, "categorie": categorie,

@@ -358,7 +358,10 @@ def parse_import(content_type: str, body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise Problem(400, "ongeldige-invoer", "Het bestand is geen UTF-8.") from None
     if ctype in ("text/csv", "application/csv"):
-        return {"contracten": _csv_rows(text), "afspraken": []}
+        try:
+            return {"contracten": _csv_rows(text), "afspraken": []}
+        except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted field
+            raise Problem(400, "ongeldige-invoer", f"Het CSV-bestand is niet te lezen: {exc}.") from None
     if ctype in ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json"):
         try:
             data = yaml.safe_load(text)

@@ -1,0 +1,86 @@
+"""A platform of its own for the fault tests: they stop, kill and slow down services, which the session's
+shared `stack` must never see. One Stack for the whole package (each start costs seconds); every test puts
+back what it stopped, and uses a gemeente × aanbieder pair no other test here uses.
+
+Settings differ from the defaults only in their timings, so the tests can wait for the real mechanisms
+instead of sleeping for minutes: the contract pre-check of verzoeken is retried every second, and the outbox
+backoff is capped at 4 seconds (the exponential steps below the cap are the production ones).
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.common.db import Database
+from services.common.devstack import Stack
+
+from ..conftest import database_url
+from ..test_privacy_logs import NINE_DIGITS, _test_person_names
+
+RESILIENCE_ENV = {
+    "VOORCONTROLE_INTERVAL_SECONDS": "1",
+    "OUTBOX_MAX_BACKOFF_SECONDS": "4",
+    "HTTP_TIMEOUT_SECONDS": "10",
+}
+
+
+@pytest.fixture(scope="package")
+def rstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    st = Stack(base_dir=tmp_path_factory.mktemp("resilience"), database_url=database_url(),
+               extra_env=dict(RESILIENCE_ENV))
+    try:
+        st.migrate()
+        st.load_demo()
+        st.start()
+        yield st
+        assert_logs_clean(st)
+    finally:
+        st.stop()
+        st.drop_schemas()
+
+
+def assert_logs_clean(st: Stack) -> None:
+    """The same privacy bar as the shared stack's (tests/test_privacy_logs.py), for this stack's logs too:
+    crashes and restarts must not spill a BSN or a name into a log line."""
+    from stdnum.nl import bsn as stdnum_bsn
+
+    names = _test_person_names()
+    offenders = []
+    for line in st.log_lines():
+        if any(stdnum_bsn.is_valid(c) for c in NINE_DIGITS.findall(line)):
+            offenders.append(line[:200])
+        if any(re.search(rf"\b{re.escape(n)}\b", line) for n in names):
+            offenders.append(line[:200])
+    assert not offenders, offenders[:5]
+
+
+def db(stack: Stack, service: str) -> Database:
+    """Direct access to one service's own database, for assertions only (the services never do this)."""
+    return Database(stack.settings(service))
+
+
+def metric(stack: Stack, process: str, name: str, **labels: str) -> float:
+    """The value of one Prometheus sample at a process's /metrics (0 when absent)."""
+    text = httpx.get(stack.url(process) + "/metrics", timeout=10).text
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+        time.sleep(interval)
