@@ -64,10 +64,15 @@ def relay_once(ctx: ServiceContext, client: httpx.Client) -> int:
         if ctx.db.is_postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         entries = list(session.scalars(stmt))
+        # Keep order per destination: while an older entry waits out its backoff, the newer ones for the
+        # same destination wait too (the oldest waiting id per destination blocks everything after it).
+        waiting = dict(session.execute(
+            select(OutboxEntry.destination, func.min(OutboxEntry.id))
+            .where(OutboxEntry.delivered_at.is_(None), OutboxEntry.next_attempt_at > utcnow())
+            .group_by(OutboxEntry.destination)).all())
         blocked: set[str] = set()
         for entry in entries:
-            # keep order per destination: after one failure, later entries for it wait their turn
-            if entry.destination in blocked:
+            if entry.destination in blocked or entry.id > waiting.get(entry.destination, entry.id):
                 continue
             url, headers = _target(ctx, entry)
             try:

@@ -188,3 +188,51 @@ def _official_valid(official_dir, code: str, root: etree._Element) -> None:  # t
     path = official_dir / "xsd" / std / "3.2" / f"{code}.xsd"
     schema = etree.XMLSchema(etree.parse(str(path)))
     assert schema.validate(root), schema.error_log
+
+
+def test_outbox_keeps_order_per_destination(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A newer event never overtakes an older one that waits out its backoff for the same destination."""
+    import threading
+    from datetime import timedelta
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from services.common.app import build_context
+    from services.common.devstack import free_port
+    from services.common.migrate import upgrade
+    from services.common.outbox import enqueue, relay_once
+    from services.common.settings import CommonSettings
+    from services.common.store.models import OutboxEntry, utcnow
+
+    received: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(self.headers["Event-Id"])
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", free_port()), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/events"
+    settings = CommonSettings(service_name="allocation", database_url=f"sqlite:///{tmp_path / 'o.db'}")
+    upgrade("allocation", settings)
+    ctx = build_context("allocation", settings)
+    try:
+        with ctx.db.transaction() as s:
+            first = enqueue(s, kind="t", destination=url, payload={"n": 1}, event_id="first")
+            s.flush()
+            first.next_attempt_at = utcnow() + timedelta(hours=1)  # as if it failed and backs off
+            enqueue(s, kind="t", destination=url, payload={"n": 2}, event_id="second")
+        with httpx.Client() as client:
+            assert relay_once(ctx, client) == 0 and received == []
+            with ctx.db.transaction() as s:
+                s.get(OutboxEntry, first.id).next_attempt_at = utcnow()
+            assert relay_once(ctx, client) == 2
+        assert received == ["first", "second"]
+    finally:
+        server.shutdown()
+        ctx.db.engine.dispose()
