@@ -22,6 +22,13 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
+def _deliberate(response: httpx.Response) -> bool:
+    """A 5xx the service itself answered as problem+json (its BRP is down, its BRP refused our request): it has
+    retried what was worth retrying and says when to come back, so the caller passes it on at once. A bare
+    502/503/504 comes from a proxy or a restarting replica and is worth another attempt."""
+    return response.headers.get("content-type", "").startswith("application/problem+json")
+
+
 class ServiceClient:
     def __init__(self, base_url: str, *, token: str = "", timeout: float = 5.0, retries: int = 2,
                  name: str = "service"):
@@ -39,7 +46,8 @@ class ServiceClient:
         for attempt in range(attempts):
             try:
                 response = self._client.request(method, path, **kwargs)
-                if response.status_code in (502, 503, 504) and attempt + 1 < attempts:
+                if response.status_code in (502, 503, 504) and attempt + 1 < attempts \
+                        and not _deliberate(response):
                     last = ServiceUnavailable(self.name, f"HTTP {response.status_code}")
                 else:
                     return response

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import metrics
+from .clock import today_nl
 from .auth import Party
 from .logging import get_logger
 from .messages.antwoord import DeclaratieAntwoordBuilder
@@ -264,7 +265,7 @@ class Pipeline:
         retour = dict(
             id=retour_id, message_type=retour_type.code, standard=mtype.standard, direction="out",
             sender=msg.recipient, recipient=msg.sender, identificatie=_retour_ident(reply.root, retour_type),
-            dagtekening=date.today(), idem_key=None, sha256=hashlib.sha256(content).hexdigest(),
+            dagtekening=today_nl(), idem_key=None, sha256=hashlib.sha256(content).hexdigest(),
             size=len(content), content=content, created_at=now, status="ontvangen", received_at=now,
             in_reply_to=msg.id, retour_id=None, verdict=None, failures=None, request_id=request_id,
         )

@@ -15,6 +15,7 @@ from datetime import date
 
 from lxml import etree
 
+from ..clock import today_nl
 from .codes import GEEN_OPMERKING, TECHNISCH_AFGEKEURD, VOLLEDIG_TOEGEWEZEN
 from .types import MessageType, by_code
 from .xmlutil import new_identificatie
@@ -73,7 +74,7 @@ class DeclaratieAntwoordBuilder:
         self._el(h, "Ontvanger", self._heen_text("m:Header/m:Afzender"))
         ident = self._el(h, "BerichtIdentificatie")
         self._el(ident, "Identificatie", identificatie or new_identificatie(), basis=True)
-        self._el(ident, "Dagtekening", (dagtekening or date.today()).isoformat(), basis=True)
+        self._el(ident, "Dagtekening", (dagtekening or today_nl()).isoformat(), basis=True)
         xsd = self._el(h, "XsdVersie")
         self._el(xsd, "BasisschemaXsdVersie", self.xsd_versie, basis=True)
         self._el(xsd, "BerichtXsdVersie", self.xsd_versie, basis=True)

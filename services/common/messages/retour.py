@@ -13,6 +13,7 @@ from datetime import date
 
 from lxml import etree
 
+from ..clock import today_nl
 from .codes import GEEN_OPMERKING, TECHNISCH_AFGEKEURD
 from .types import MessageType, by_code
 from .xmlutil import new_identificatie
@@ -85,7 +86,7 @@ class RetourBuilder:
     ) -> etree._Element:
         root = self._root()
         self._header(root, codes, identificatie=identificatie or new_identificatie(),
-                     dagtekening=dagtekening or date.today(), xslt_versie=xslt_versie)
+                     dagtekening=dagtekening or today_nl(), xslt_versie=xslt_versie)
         return root
 
     def technical_rejection(self, xslt_versie: str, **kw: object) -> etree._Element:
@@ -107,7 +108,7 @@ class RetourBuilder:
         """
         root = self._root()
         self._header(root, header_codes, identificatie=identificatie or new_identificatie(),
-                     dagtekening=dagtekening or date.today(), xslt_versie=xslt_versie)
+                     dagtekening=dagtekening or today_nl(), xslt_versie=xslt_versie)
         body = self.heen_root.find(f"{{{self._heen_ns}}}{self.heen_type.body}")
         assert body is not None
         classes = set(self.retour_type.retour_classes)

@@ -17,7 +17,11 @@ _PARSER_KW = dict(
     load_dtd=False,
     dtd_validation=False,
     huge_tree=False,
-    remove_comments=False,
+    # Comments and processing instructions carry nothing the standard reads; the exact bytes are stored
+    # anyway. Dropping them at parse time lets every reader take the tree by position (a 323 is read that
+    # way) and keeps an aanbieder's comments out of the retours built from its message.
+    remove_comments=True,
+    remove_pis=True,
     collect_ids=False,
 )
 # lxml parsers are not thread-safe to share across threads while parsing; one per thread is cheap.
