@@ -16,12 +16,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The grounds on which a person of 18 or older is still a jeugdige (Jeugdwet art. 1.1 "jeugdige" 2°-4°);
+# the request names one (verlengdeJeugdhulp.grond), nothing extends the age limit by itself
+VERLENGING_GRONDEN = ("pleegzorg", "voortzetting", "besluitVoor18", "hervatting", "adolescentenstrafrecht")
+DEFAULT_GRONDEN: dict[str, int | None] = {"pleegzorg": 21, "voortzetting": 23, "besluitVoor18": 23, "hervatting": 23,
+                                          "adolescentenstrafrecht": 23}
+
+
 class JeugdRegels(_Strict):
     leeftijdsgrens: int = Field(18, ge=0, le=30)
-    verlengingTotLeeftijd: tuple[int, ...] = (21, 23)
-    rechterTotLeeftijd: int | None = Field(23, ge=18, le=30)
+    # grond -> the age the extension stops at (not included); null: not available at this gemeente
+    verlengingGronden: dict[str, int | None] = Field(default_factory=lambda: dict(DEFAULT_GRONDEN))
     signaalOvergangWmoVanaf: int | None = Field(17, ge=0, le=30)
     verblijfBepaaltWoonplaats: bool = True
+
+    @field_validator("verlengingGronden")
+    @classmethod
+    def _gronden(cls, value: dict[str, int | None]) -> dict[str, int | None]:
+        for grond, age in value.items():
+            if grond not in VERLENGING_GRONDEN:
+                raise ValueError(f"onbekende grond {grond!r} (wel: {', '.join(VERLENGING_GRONDEN)})")
+            if age is not None and not 18 <= age <= 30:
+                raise ValueError(f"verlengingGronden.{grond}: leeftijd {age} ligt niet tussen 18 en 30")
+        # a ground left out keeps its statutory default: switching one off never drops the others
+        return {**DEFAULT_GRONDEN, **value}
 
 
 class WmoRegels(_Strict):

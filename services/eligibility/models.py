@@ -4,7 +4,8 @@
 - contract_afspraak: agreements per gemeente x aanbieder (clientenstop, werkgebied).
 - verblijf: "a youth in residential care keeps the gemeente of before the stay" (Jeugdwet art. 1.1
   woonplaats 2); recorded by the gemeente because the BRP does not carry it.
-- controle: the audit trail of every check answered (who asked, when, outcome, reason codes).
+- controle: the audit trail of every check answered, refused ones included (who asked, when, outcome,
+  reason codes); a refused check may lack a valid gemeente, domein or peildatum (NULL).
 
 A BSN is never stored in clear here: verblijf and controle keep a keyed hash (HMAC-SHA256), enough to
 find a person's records again, useless to anyone without the key.
@@ -88,7 +89,9 @@ class Verblijf(EligibilityBase):
 
 
 class Controle(EligibilityBase):
-    """One answered check. Codes and party codes only: no BSN, name or birth date."""
+    """One answered check. Codes and party codes only: no BSN, name or birth date. `uitkomst` is toegestaan,
+    afgewezen, or the problem code of a check that was refused unanswered (ongeldige-invoer,
+    niet-uw-gemeente, verkeerde-rol, brp-onbereikbaar, brp-verzoek-ongeldig)."""
 
     __tablename__ = "controle"
 
@@ -98,13 +101,14 @@ class Controle(EligibilityBase):
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     batch_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     bsn_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    gemeente: Mapped[str] = mapped_column(String(4))
+    # NULL only for a refused check whose input had no valid value (migration eli_0003)
+    gemeente: Mapped[str | None] = mapped_column(String(4), nullable=True)
     aanbieder: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    domein: Mapped[str] = mapped_column(String(5))
+    domein: Mapped[str | None] = mapped_column(String(5), nullable=True)
     categorie: Mapped[str | None] = mapped_column(String(2), nullable=True)
     code: Mapped[str | None] = mapped_column(String(5), nullable=True)
-    peildatum: Mapped[date] = mapped_column(Date)
-    uitkomst: Mapped[str] = mapped_column(String(20))  # toegestaan / afgewezen / brp-onbereikbaar
+    peildatum: Mapped[date | None] = mapped_column(Date, nullable=True)
+    uitkomst: Mapped[str] = mapped_column(String(20))  # see the class docstring
     redenen: Mapped[list[str]] = mapped_column(JSON, default=list)
     signalen: Mapped[list[str]] = mapped_column(JSON, default=list)
     verantwoordelijke_gemeente: Mapped[str | None] = mapped_column(String(4), nullable=True)

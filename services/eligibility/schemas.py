@@ -11,17 +11,19 @@ from .bsn import is_valid_bsn
 from .codes import CATEGORIEEN
 
 TypeVerwijzer = Literal["01", "02", "03", "04", "05", "06", "08"]
+# Jeugdwet art. 1.1 "jeugdige" 2°-4° (config.VERLENGING_GRONDEN)
+VerlengingGrond = Literal["pleegzorg", "voortzetting", "besluitVoor18", "hervatting", "adolescentenstrafrecht"]
 
 CHECK_EXAMPLE: dict[str, Any] = {
-    "bsn": "999900006", "peildatum": "2026-04-01", "gemeente": "0141", "aanbieder": "11110001",
+    "bsn": "999900006", "peildatum": "2026-04-01", "gemeente": "0141", "aanbieder": "11110002",
     "product": {"categorie": "45", "code": "45A03"}, "domein": "jeugd",
-    "verwijzer": {"type": "02", "naam": "Huisarts Jansen", "zorgverlenerCode": "01234567", "datum": "2026-03-15"},
+    "verwijzer": {"type": "02", "naam": None, "zorgverlenerCode": "01234567", "datum": "2026-03-15"},
     "verlengdeJeugdhulp": None, "einddatum": "2026-12-31",
 }
 ANSWER_EXAMPLE: dict[str, Any] = {
     "id": "0b8f7e6c-2d1a-4c3b-9e8f-7a6b5c4d3e2f",
     "toegestaan": False, "verantwoordelijkeGemeente": "0153",
-    "uitvoeringsvariant": "inspanningsgericht", "eenheid": "01", "tarief": 135,
+    "uitvoeringsvariant": "inspanningsgericht", "eenheid": "01", "tarief": 130,
     "contractId": "6f1c1a56-3f7e-4a43-9d7e-0c1d1e2f3a4b",
     "signalen": [{"code": "EXTERNE_VERWIJZING",
                   "omschrijving": "Verwezen door de huisarts, niet door de gemeente: informeer de gemeentelijke toegang.",
@@ -29,6 +31,7 @@ ANSWER_EXAMPLE: dict[str, Any] = {
     "redenen": [{"code": "WOONPLAATSBEGINSEL", "redenAfwijzingVerzoek": "8", "gemeente": "0153",
                  "omschrijving": "Volgens het woonplaatsbeginsel is gemeente 0153 verantwoordelijk.",
                  "description": "Under the woonplaatsbeginsel gemeente 0153 is responsible."}],
+    "afwijzing": {"redenAfwijzingVerzoek": "8", "code": "WOONPLAATSBEGINSEL", "woonplaatsbeginsel": "0153"},
 }
 
 
@@ -64,10 +67,28 @@ class Verwijzer(BaseModel):
 
 
 class VerlengdeJeugdhulp(BaseModel):
+    """Jeugdhulp past 18: only on a named ground of Jeugdwet art. 1.1 "jeugdige" (per gemeente instelbaar)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    totLeeftijd: int = Field(ge=18, le=30, description="21 of 23 (per gemeente instelbaar)")
-    reden: str | None = Field(None, max_length=500, description="de uitdrukkelijke reden (verplicht voor verlenging)")
+    grond: VerlengingGrond | None = Field(
+        None, description="de wettelijke grond (verplicht voor verlenging; zonder grond geen verlenging): "
+                          "adolescentenstrafrecht (2°, art. 77c Sr), pleegzorg (3°, tot 21), voortzetting, "
+                          "besluitVoor18 of hervatting (4°, tot 23)")
+    totLeeftijd: int | None = Field(None, ge=18, le=30,
+                                    description="tot welke leeftijd; null = de hoogste die de grond toestaat")
+    reden: str | None = Field(None, max_length=500, description="toelichting (vrije tekst; vervangt de grond niet)")
+
+
+class WoonplaatsOpgave(BaseModel):
+    """The woonplaats as the gemeente established it, for a person the BRP gives no usable woonadres."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gemeente: str = Field(pattern=r"^[0-9]{4}$", description="de vastgestelde woonplaats (CBS-code)")
+    grond: Literal["moeder-bij-geboorte", "werkelijk-verblijf"] = Field(
+        description="Jeugdwet art. 1.1 woonplaats 3°: de gemeente waar de moeder bij de geboorte als ingezetene "
+                    "was ingeschreven; 3°/4°: de gemeente waar de jeugdige (of Wmo-cliënt) werkelijk verblijft")
 
 
 class VerblijfOpgave(BaseModel):
@@ -94,6 +115,9 @@ class CheckRequest(BaseModel):
     einddatum: date | None = None
     verblijf: VerblijfOpgave | None = Field(
         None, description="jeugdige in een instelling: de gemeente vóór het verblijf (anders het verblijfregister)")
+    woonplaats: WoonplaatsOpgave | None = Field(
+        None, description="alleen als de BRP geen bruikbaar woonadres geeft (reden WOONPLAATS_VASTSTELLEN): de "
+                          "woonplaats zoals de gemeente die heeft vastgesteld; bij een bruikbaar BRP-adres genegeerd")
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckRequest:
@@ -120,6 +144,15 @@ class Signaal(BaseModel):
     description: str
 
 
+class Afwijzing(BaseModel):
+    """The one reason a 319 carries (RedenAfwijzingVerzoek [0..1]) when several apply."""
+
+    redenAfwijzingVerzoek: str = Field(description="RedenAfwijzingVerzoek (WJ759) voor de 319")
+    code: str = Field(description="de reden (code in `redenen`) waar die uit komt")
+    woonplaatsbeginsel: str | None = Field(
+        None, description="bij 8: de verantwoordelijke gemeente, voor JW319 Antwoord/Woonplaatsbeginsel/Gemeente")
+
+
 class CheckAnswer(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [ANSWER_EXAMPLE]})
 
@@ -131,7 +164,11 @@ class CheckAnswer(BaseModel):
     tarief: int | None = Field(None, description="eurocent per eenheid")
     contractId: str | None = None
     signalen: list[Signaal]
-    redenen: list[Reden]
+    redenen: list[Reden] = Field(description="elke reden; die met de voorrang voor een 319 eerst (zie afwijzing)")
+    afwijzing: Afwijzing | None = Field(
+        None, description="de primaire RedenAfwijzingVerzoek voor een 319 (8 woonplaatsbeginsel, 5 andere gemeente, "
+                          "9 leeftijdsgrens, 3 geen contract, 4 past niet binnen contract, in die volgorde); null "
+                          "als geen reden een RedenAfwijzingVerzoek heeft")
 
 
 class BatchRequest(BaseModel):
@@ -165,12 +202,14 @@ class ControleOut(BaseModel):
     id: str
     tijdstip: datetime
     gevraagdDoor: str
-    gemeente: str
+    gemeente: str | None = Field(description="null als de vraag geen geldige gemeente had")
     aanbieder: str | None
-    domein: str
+    domein: str | None
     product: dict[str, Any] | None
-    peildatum: date
-    uitkomst: str
+    peildatum: date | None
+    uitkomst: str = Field(description="toegestaan, afgewezen, of de probleemcode van een vraag die niet is "
+                                      "beantwoord: ongeldige-invoer, niet-uw-gemeente, verkeerde-rol, "
+                                      "brp-onbereikbaar, brp-verzoek-ongeldig")
     redenen: list[str]
     signalen: list[str]
     verantwoordelijkeGemeente: str | None

@@ -24,6 +24,15 @@ class EligibilitySettings(CommonSettings):
     brp_cache_seconds: float = Field(300.0, description="how long a BRP answer is reused; 0 disables the cache")
     brp_cache_size: int = Field(100_000, description="most persons kept in the cache (LRU)")
     brp_concurrency: int = Field(4, description="parallel BRP requests when a batch needs many persons")
+    brp_deadline_seconds: float = Field(
+        30.0, gt=0, description="time budget for all BRP requests of one check or batch; what is not asked by "
+                                "then is answered 503 brp-onbereikbaar")
+    brp_breaker_failures: int = Field(
+        5, ge=0, description="consecutive failed BRP requests (each after its retries) that open the circuit "
+                             "breaker; 0 disables it")
+    brp_breaker_cooldown_seconds: float = Field(
+        15.0, ge=0, description="how long an open circuit breaker answers 503 at once without asking the BRP "
+                                "(longer when the BRP's Retry-After says so)")
 
     regels_file: Path = Field(PACKAGE_DIR / "regels.yaml", description="rule configuration per gemeente")
     bsn_hash_key: str = Field(

@@ -50,6 +50,39 @@ def brp_down(stack: Stack, **body: Any) -> Iterator[None]:
         brp_post(stack, "/test/beschikbaarheid", {"beschikbaar": True, "vertragingMs": 0})
 
 
+@contextmanager
+def brp_answers(stack: Stack, status: int, retry_after: str | None = None) -> Iterator[None]:
+    """The stand-in BRP answers every personen request with `status` (and Retry-After) inside the block."""
+    brp_post(stack, "/test/beschikbaarheid", {"beschikbaar": True, "status": status, "retryAfter": retry_after})
+    try:
+        yield
+    finally:
+        brp_post(stack, "/test/beschikbaarheid", {"beschikbaar": True, "vertragingMs": 0})
+
+
+def audit_row(stack: Stack, check_id: str) -> dict[str, Any]:
+    """One controle row straight from the eligibility database, for assertions only (never the service's way)."""
+    from sqlalchemy import select
+
+    from services.common.db import Database
+    from services.eligibility.models import Controle
+
+    db = Database(stack.settings("eligibility"))
+    try:
+        with db.session() as session:
+            row = session.scalars(select(Controle).where(Controle.id == check_id)).one()
+            return {c.name: getattr(row, c.name) for c in Controle.__table__.columns}
+    finally:
+        db.engine.dispose()
+
+
+def refused_rows(api: Api, since: str, uitkomst: str) -> list[dict[str, Any]]:
+    """The caller's own audit rows with this outcome since `since` (newest first)."""
+    response = api.get("/v1/checks", params={"uitkomst": uitkomst, "gevraagdDoor": api.party, "vanaf": since})
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
 def new_code(prefix: str = "T") -> str:
     """A product code of our own (ProductCode: at most 5 characters)."""
     return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=5 - len(prefix)))

@@ -8,10 +8,10 @@ from datetime import date
 import httpx
 import pytest
 
-from services.eligibility.brp.client import FIELDS, BrpClient, BrpUnavailable
+from services.eligibility.brp.client import FIELDS, BrpClient, BrpRequestInvalid, BrpUnavailable
 from tests.support import next_bsn
 
-from .conftest import brp_down, brp_post, check_body
+from .conftest import brp_answers, brp_down, brp_post, check_body
 
 
 def client(stack, **kw) -> BrpClient:  # type: ignore[no-untyped-def]
@@ -172,3 +172,133 @@ def test_cached_person_is_answered_while_brp_down(eligibility_as, stack, add_per
     with brp_down(stack):
         assert almelo.post("/v1/checks", json=check_body(cached)).status_code == 200
         assert almelo.post("/v1/checks", json=check_body(fresh)).status_code == 503
+
+
+# ---- what the client reads: partial dates as ranges, opschorting, datumVan, verblijft niet op adres -------
+def test_brp_client_reads_ranges_opschorting_and_address_marks(stack, add_person) -> None:
+    dead = add_person("1944-08-08", "0141", overlijdensdatum="2026-05")
+    emigrated = add_person("2013-03-03", "0141", opschorting="E", opschortingDatum="2025-08-01", adresSinds="2020-02")
+    not_there = add_person("2010-07-07", "0153", verblijftNietOpAdres=True, adresSinds=None)
+    brp = client(stack, cache_seconds=0)
+    try:
+        found = brp.get_persons([dead, emigrated, not_there]).persons
+    finally:
+        brp.close()
+    d = found[dead]
+    assert d.overleden and d.overlijdensdatum is None  # never a guessed day
+    assert (d.overlijdensdatum_vroegst, d.overlijdensdatum_laatst) == (date(2026, 5, 1), date(2026, 5, 31))
+    e = found[emigrated]
+    assert (e.opschorting_reden, e.opschorting_datum, e.overleden) == ("E", date(2025, 8, 1), False)
+    assert (e.adres_vanaf_vroegst, e.adres_vanaf_laatst, e.adres_vanaf_bekend) == \
+        (date(2020, 2, 1), date(2020, 2, 29), True)
+    n = found[not_there]
+    assert n.verblijft_niet_op_adres and n.adres_vanaf_bekend is False and not n.overleden
+
+
+# ---- a 400 of the BRP is our configuration error: 502 brp-verzoek-ongeldig, logged as an error ------------
+def test_brp_400_is_a_configuration_error_not_an_outage(stack) -> None:
+    brp = client(stack, retries=2, cache_seconds=0)
+    try:
+        with brp_answers(stack, 400):
+            before = requests_seen(stack)
+            with pytest.raises(BrpRequestInvalid) as err:
+                brp.get_person(next_bsn())
+            assert requests_seen(stack) - before == 1  # retrying our own wrong request helps nobody
+    finally:
+        brp.close()
+    assert not isinstance(err.value, BrpUnavailable) and "400" in err.value.reason
+
+
+def test_check_answers_502_brp_verzoek_ongeldig(eligibility_as, stack, add_person) -> None:
+    bsn = add_person("2012-01-01", "0141")
+    almelo = eligibility_as("0141")
+    with brp_answers(stack, 400):
+        response = almelo.post("/v1/checks", json=check_body(bsn, peildatum="2026-04-04"))
+        batch = almelo.post("/v1/checks/batch", json={"checks": [check_body(bsn)]})
+    assert response.status_code == 502
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "brp-verzoek-ongeldig" and bsn not in response.text
+    assert batch.json()["resultaten"][0]["fout"]["status"] == 502
+    audit = almelo.get("/v1/checks", params={"uitkomst": "brp-verzoek-ongeldig", "gevraagdDoor": "0141"}).json()
+    assert any(r["peildatum"] == "2026-04-04" for r in audit["results"])
+    lines = [ln for ln in stack.procs["eligibility"].log_path.read_text(errors="replace").splitlines()
+             if "brp_request_invalid" in ln]
+    assert lines and all('"error"' in ln and bsn not in ln for ln in lines)
+    assert almelo.post("/v1/checks", json=check_body(bsn)).status_code == 200  # fixed: answered again
+
+
+# ---- 429: Retry-After is honoured, and passed on when waiting would pass the deadline --------------------
+def test_brp_429_waits_for_retry_after(stack) -> None:
+    brp = client(stack, retries=1, cache_seconds=0, deadline_seconds=10)
+    try:
+        with brp_answers(stack, 429, retry_after="1"):
+            before, started = requests_seen(stack), time.perf_counter()
+            with pytest.raises(BrpUnavailable) as err:
+                brp.get_person(next_bsn())
+            elapsed = time.perf_counter() - started
+            assert requests_seen(stack) - before == 2
+        assert elapsed >= 1.0 and err.value.retry_after == 1.0  # waited as asked, not the 0.1 s backoff
+        with brp_answers(stack, 429, retry_after="120"):
+            before, started = requests_seen(stack), time.perf_counter()
+            with pytest.raises(BrpUnavailable) as err:
+                brp.get_person(next_bsn())
+            assert requests_seen(stack) - before == 1 and time.perf_counter() - started < 2
+        assert err.value.retry_after == 120.0
+    finally:
+        brp.close()
+
+
+def test_check_passes_the_brps_retry_after_on(eligibility_as, stack, add_person) -> None:
+    bsn = add_person("2012-01-01", "0141")
+    with brp_answers(stack, 429, retry_after="60"):
+        response = eligibility_as("0141").post("/v1/checks", json=check_body(bsn))
+    assert response.status_code == 503 and response.json()["code"] == "brp-onbereikbaar"
+    assert response.headers["retry-after"] == "60" and response.json()["retryAfter"] == 60
+    assert eligibility_as("0141").post("/v1/checks", json=check_body(bsn)).status_code == 200
+
+
+# ---- a hanging BRP: one deadline per request, and a circuit breaker ----------------------------------------
+def test_brp_deadline_bounds_a_whole_batch(stack) -> None:
+    bsns = [next_bsn() for _ in range(45)]  # 3 chunks, asked one after the other
+    brp = client(stack, timeout=1.0, retries=2, concurrency=1, cache_seconds=0, deadline_seconds=1.5,
+                 breaker_failures=0)
+    try:
+        brp_post(stack, "/test/beschikbaarheid", {"beschikbaar": True, "vertragingMs": 3000})
+        started = time.perf_counter()
+        lookup = brp.get_persons(bsns)
+        elapsed = time.perf_counter() - started
+    finally:
+        brp_post(stack, "/test/beschikbaarheid", {"beschikbaar": True, "vertragingMs": 0})
+        brp.close()
+    # without the deadline: 3 chunks x 3 attempts x 1 s and more
+    assert elapsed < 2.5, elapsed
+    assert set(lookup.unavailable) == set(bsns)
+    assert any("deadline" in e.reason for e in lookup.unavailable.values())
+
+
+def test_brp_circuit_breaker_fails_fast_then_tries_again(stack) -> None:
+    brp = client(stack, retries=0, cache_seconds=0, breaker_failures=2, breaker_cooldown_seconds=1.0)
+    try:
+        with brp_down(stack):
+            for _ in range(2):
+                with pytest.raises(BrpUnavailable):
+                    brp.get_person(next_bsn())
+            before = requests_seen(stack)
+            with pytest.raises(BrpUnavailable) as err:
+                brp.get_person(next_bsn())
+            assert requests_seen(stack) == before  # open: the BRP is not asked at all
+            assert err.value.reason == "stroomonderbreker open" and 0 < (err.value.retry_after or 0) <= 1.0
+            time.sleep(1.1)
+            with pytest.raises(BrpUnavailable):  # cool-down over: asked again; one failure opens it at once
+                brp.get_person(next_bsn())
+            assert requests_seen(stack) == before + 1
+            with pytest.raises(BrpUnavailable) as again:
+                brp.get_person(next_bsn())
+            assert again.value.reason == "stroomonderbreker open"
+        with pytest.raises(BrpUnavailable):  # the BRP is back, but the breaker is still open
+            brp.get_person("999900006")
+        time.sleep(1.1)
+        assert brp.get_person("999900006") is not None  # closed again after one success
+        assert brp.get_person("999900006") is not None
+    finally:
+        brp.close()

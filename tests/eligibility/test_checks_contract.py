@@ -79,7 +79,8 @@ def test_CLIENTENSTOP_blocks(eligibility_as, check, add_person, add_contract) ->
     assert put.status_code == 201, put.text
     answer = check(bsn, aanbieder=agb, product=product)
     assert codes(answer) == ["CLIENTENSTOP"]
-    assert answer["redenen"][0]["redenAfwijzingVerzoek"] == "3"
+    # a contract exists; the request does not fit it: 4 (past niet binnen contract, WJ759), not 3 (geen contract)
+    assert answer["redenen"][0]["redenAfwijzingVerzoek"] == "4"
 
 
 def test_BUITEN_WERKGEBIED(eligibility_as, check, add_person, add_contract) -> None:
@@ -93,7 +94,7 @@ def test_BUITEN_WERKGEBIED(eligibility_as, check, add_person, add_contract) -> N
     outside = add_person("2014-01-01", "0153", verblijfInstelling=True, gemeenteVoorVerblijf="0141")
     answer = check(outside, aanbieder=agb, product=product)
     assert codes(answer) == ["BUITEN_WERKGEBIED"]
-    assert answer["redenen"][0]["redenAfwijzingVerzoek"] == "3"
+    assert answer["redenen"][0]["redenAfwijzingVerzoek"] == "4"
     assert "0153" in answer["redenen"][0]["omschrijving"]
 
 
@@ -116,9 +117,11 @@ def test_every_reason_is_reported(check, add_person) -> None:
     assert set(codes(answer)) == {"LEEFTIJDSGRENS", "WOONPLAATSBEGINSEL", "VERWIJZER_ONGELDIG", "GEEN_CONTRACT"}
 
 
-def test_demo_check_of_docs_interfaces_example(check) -> None:
-    answer = check("999900006", aanbieder="11110001", product={"categorie": "45", "code": "45A03"},
-                   verwijzer={"type": "02", "naam": "Huisarts Jansen", "zorgverlenerCode": None,
-                              "datum": "2026-03-15"}, einddatum="2026-12-31")
+def test_demo_check_of_the_openapi_example(check) -> None:
+    from services.eligibility.schemas import CHECK_EXAMPLE
+
+    # Almelo buys its ambulante begeleiding itself (seed 002): the example asks Almelo's own aanbieder
+    answer = check(**{k: v for k, v in CHECK_EXAMPLE.items() if v is not None})
     assert answer["toegestaan"] is True, answer
     assert answer["uitvoeringsvariant"] == "inspanningsgericht" and answer["eenheid"] == "01"
+    assert answer["tarief"] == 130

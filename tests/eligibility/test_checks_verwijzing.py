@@ -89,3 +89,31 @@ def test_GI_VERWIJZING_gi_refers_but_never_pays(check, add_person) -> None:
     # a GI from elsewhere does not move the bill: another gemeente asking is told who pays
     elsewhere = check(bsn, gemeente="0153", verwijzer=gi)
     assert codes(elsewhere) == ["WOONPLAATSBEGINSEL"] and elsewhere["redenen"][0]["gemeente"] == "0141"
+
+
+def test_VERWIJZER_ONGELDIG_CD066_name_and_code_not_both(check, add_person) -> None:
+    bsn = add_person("2014-01-01", "0141")
+    for type_ in ("02", "03", "04", "05"):
+        both = check(bsn, verwijzer={"type": type_, "naam": "Dr. Jansen", "zorgverlenerCode": "01234567",
+                                     "datum": "2026-03-15"})
+        assert codes(both) == ["VERWIJZER_ONGELDIG"], type_
+        assert "CD066" in both["redenen"][0]["omschrijving"]
+    # the code alone (CD066) or the name alone (CD067) is fine
+    assert check(bsn, verwijzer={"type": "02", "zorgverlenerCode": "01234567", "datum": "2026-03-15"})["toegestaan"]
+    assert check(bsn, verwijzer={**HUISARTS, "datum": "2026-03-15"})["toegestaan"] is True
+
+
+def test_VERWIJZER_ONTBREEKT_signal_for_jeugd_with_an_aanbieder(check, add_person, add_contract) -> None:
+    line = add_contract()
+    bsn = add_person("2014-01-01", "0141")
+    product = {"categorie": "45", "code": line["code"]}
+    without = check(bsn, aanbieder=line["aanbieder"], product=product)
+    assert without["toegestaan"] is True  # a signal: the gemeente's own toewijzing carries no Verwijzer
+    signal = next(s for s in without["signalen"] if s["code"] == "VERWIJZER_ONTBREEKT")
+    assert "JW315" in signal["omschrijving"] and "01" in signal["omschrijving"]
+    with_referrer = check(bsn, aanbieder=line["aanbieder"], product=product, verwijzer={"type": "01"})
+    assert "VERWIJZER_ONTBREEKT" not in signal_codes(with_referrer)
+    assert "VERWIJZER_ONTBREEKT" not in signal_codes(check(bsn))  # person rules only: no referral to judge
+    adult = add_person("1970-01-01", "0141")
+    wmo = check(adult, domein="wmo", aanbieder="11110003", product={"categorie": "02", "code": "02B01"})
+    assert "VERWIJZER_ONTBREEKT" not in signal_codes(wmo)  # Wmo access runs through the gemeente

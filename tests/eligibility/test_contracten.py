@@ -173,18 +173,78 @@ def test_contractvoorwaarden_404_and_visibility(eligibility_as, add_contract) ->
                                       params={"gemeente": "0141", "aanbieder": "1111"}).status_code == 400
 
 
+def _ob_prices(svc, gemeente: str, aanbieder: str, peildatum: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    terms = svc.get("/v1/contractvoorwaarden", params={"gemeente": gemeente, "aanbieder": aanbieder,
+                                                       "domein": "jeugd", "peildatum": peildatum}).json()
+    return {p["code"]: p["tarief"] for p in terms.get("producten", []) if (p["code"] or "").startswith("OB")}
+
+
 def test_demo_twents_model_one_regional_price(eligibility_as) -> None:
     svc = eligibility_as("svc-declaration")
+    abc = ["OB1A", "OB1B", "OB1C", "OB1D", "OB2A", "OB2B", "OB2C", "OB2D", "OB3A", "OB3B", "OB3C", "OB4A", "OB4B",
+           "OB4C"]
     prices = {}
-    for gemeente in ("0141", "0153", "1735", "1774"):  # Dinkelland: a Twente gemeente without a party
-        terms = svc.get("/v1/contractvoorwaarden", params={"gemeente": gemeente, "aanbieder": "11110001",
-                                                           "domein": "jeugd", "peildatum": "2024-06-01"}).json()
-        ob = {p["code"]: p["tarief"] for p in terms["producten"] if (p["code"] or "").startswith("OB")}
-        assert sorted(ob) == ["OB1A", "OB1B", "OB1C", "OB1D", "OB2A", "OB2B", "OB2C", "OB2D", "OB3A", "OB3B",
-                              "OB3C", "OB4A", "OB4B", "OB4C", "OB4E"]  # the 15 valid (OB, niveau) pairs
-        assert all(p["uitvoeringsvariant"] == "outputgericht" for p in terms["producten"] if p["code"] in ob)
-        prices[gemeente] = ob
+    # Almelo in 2023 (its own purchase starts in 2024); Dinkelland (1774): a Twente gemeente without a party
+    for gemeente, day in (("0141", "2023-06-01"), ("0153", "2024-06-01"), ("1735", "2024-06-01"),
+                          ("1774", "2024-06-01")):
+        ob = _ob_prices(svc, gemeente, "11110001", day)
+        e = _ob_prices(svc, gemeente, "11110006", day)
+        # the 15 valid (OB, niveau) pairs, E at a provider of its own that delivers nothing else (seed 000 l. 406)
+        assert sorted(ob) == abc and sorted(e) == ["OB4E"], (gemeente, ob, e)
+        prices[gemeente] = {**ob, **e}
     assert len({tuple(sorted(p.items())) for p in prices.values()}) == 1  # one Twente price
+
+
+def test_demo_almelo_leaves_the_twents_model_in_2024(eligibility_as) -> None:
+    """Seed 002 l. 92: Almelo buys Jeugd and Wmo on its own from 2024-01-01."""
+    svc = eligibility_as("svc-declaration")
+    assert _ob_prices(svc, "0141", "11110001", "2023-12-31") and not _ob_prices(svc, "0141", "11110001", "2024-01-01")
+    assert _ob_prices(svc, "0153", "11110001", "2024-01-01")  # the other gemeenten stay in it to 2024-12-31
+    wmo = svc.get("/v1/contractvoorwaarden", params={"gemeente": "0141", "aanbieder": "11110003", "domein": "wmo",
+                                                     "peildatum": "2024-01-01"}).json()
+    assert not [p for p in wmo["producten"] if p["code"].startswith(("OB", "CS"))]
+    # the regional purchases Almelo keeps joining (seed 002 l. 69-77): the dakjes run to 2024-12-31
+    dakjes = svc.get("/v1/contractvoorwaarden", params={"gemeente": "0141", "aanbieder": "11110001",
+                                                        "peildatum": "2024-06-01"}).json()
+    assert {p["code"] for p in dakjes["producten"]} >= {"DK1", "DK2", "DK3"}
+
+
+def test_demo_almelo_not_in_regional_ambulante_ondersteuning_2025(eligibility_as) -> None:
+    """Seed 002 l. 83-89: Almelo does not join the 2025 segment Ambulante ondersteuning, only its treatment."""
+    svc = eligibility_as("svc-declaration")
+
+    def codes_at(gemeente: str) -> set[str]:
+        terms = svc.get("/v1/contractvoorwaarden", params={"gemeente": gemeente, "aanbieder": "11110001",
+                                                           "domein": "jeugd", "peildatum": "2025-06-01"}).json()
+        return {p["code"] for p in terms["producten"]}
+
+    assert "45B01" in codes_at("0141") and "45A03" not in codes_at("0141")
+    assert {"45A03", "45B01"} <= codes_at("0153")
+
+
+def _all_lines(svc, **params: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    lines, page = [], 1
+    while True:
+        body = svc.get("/v1/contracten", params={**params, "page": page, "pageSize": 500}).json()
+        lines += body["results"]
+        if not body["next"]:
+            return lines
+        page += 1
+
+
+def test_demo_every_ob_and_module_provider_has_consultatie(eligibility_as) -> None:
+    """Seed 000 l. 412, 781: in the Twents model a provider contracted for an OB or a module is contracted
+    for consultatie too. Almelo leaves the model in 2024 (seed 002 l. 92); it keeps the regional dakjes
+    (l. 69-77) but buys consultatie itself (perceel 2, l. 272-310: almelo-2024.csv)."""
+    svc = eligibility_as("svc-declaration")
+    for day, outside in (("2022-06-01", set()), ("2024-06-01", {"0141"})):
+        lines = [ln for aanbieder in ("11110001", "11110003", "11110005", "11110006")
+                 for ln in _all_lines(svc, aanbieder=aanbieder, peildatum=day) if ln["gemeente"] not in outside]
+        providers = {(ln["gemeente"], ln["aanbieder"]) for ln in lines
+                     if (ln["code"] or "").startswith(("OB", "DK"))}
+        consultatie = {(ln["gemeente"], ln["aanbieder"]) for ln in lines if (ln["code"] or "").startswith("CS")}
+        assert providers and providers <= consultatie, sorted(providers - consultatie)[:5]
+        assert {a for _, a in providers} == {"11110001", "11110003", "11110005", "11110006"}
 
 
 def test_demo_almelo_2024_and_twente_2025_crisis(eligibility_as) -> None:

@@ -30,6 +30,7 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Niet gevonden (of niet van u)",
         409: "Conflict (bijvoorbeeld overlappende geldigheid)",
         415: "Verkeerd mediatype",
+        502: "De BRP weigert ons verzoek als ongeldig (brp-verzoek-ongeldig): een configuratiefout, geen storing",
         503: "De BRP is niet bereikbaar (brp-onbereikbaar): er wordt nooit gegokt",
     }
     return {c: {"description": texts[c], "content": {PROBLEM_JSON: {}}}

@@ -15,7 +15,8 @@ not know the gemeente before a stay; in production the eligibility service's own
 
 Test-only endpoints (no BSN in a URL, so a person goes in a body):
     POST /test/personen         one person (or a list) to add or replace
-    POST /test/beschikbaarheid  {"beschikbaar": false} answers 503 everywhere; {"vertragingMs": 500} slows down
+    POST /test/beschikbaarheid  {"beschikbaar": false} answers 503 everywhere; {"vertragingMs": 500} slows down;
+                                {"status": 400} or {"status": 429, "retryAfter": "2"} answers that status
 
 Environment: BRP_API_KEY (default "demo-brp-key"), BRP_STANDIN_FIXTURE (YAML with `personen:`).
 """
@@ -27,7 +28,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from fastapi import FastAPI, Request
@@ -64,6 +65,13 @@ class TestPersoon(BaseModel):
     verblijfInstelling: bool = False
     gemeenteVoorVerblijf: str | None = Field(None, pattern=r"^[0-9]{4}$")
     verblijfBuitenland: bool = False
+    verblijfplaatsOnbekend: bool = Field(False, description="verblijfplaats VerblijfplaatsOnbekend")
+    adresSinds: str | None = Field("2015-01-01", description="verblijfplaats.datumVan: YYYY-MM-DD, YYYY-MM, YYYY; "
+                                                             "null = DatumOnbekend")
+    verblijftNietOpAdres: bool = Field(False, description="verblijfplaats.indicatieVastgesteldVerblijftNietOpAdres")
+    opschorting: Literal["E", "M", "R", "F", "."] | None = Field(
+        None, description="opschortingBijhouding.reden (O follows from overlijdensdatum)")
+    opschortingDatum: str | None = None
     geslachtsnaam: str = "Test"
     voornamen: str = "Persoon"
 
@@ -71,6 +79,8 @@ class TestPersoon(BaseModel):
 class Beschikbaarheid(BaseModel):
     beschikbaar: bool = True
     vertragingMs: int = Field(0, ge=0, le=60_000)
+    status: int | None = Field(None, ge=400, le=599, description="answer every personen request with this status")
+    retryAfter: str | None = Field(None, description="Retry-After header with that status")
 
 
 class State:
@@ -79,6 +89,8 @@ class State:
         self.persons: dict[str, TestPersoon] = {}
         self.available = True
         self.delay_ms = 0
+        self.status: int | None = None
+        self.retry_after: str | None = None
         self.requests = 0
 
     def load(self, path: Path) -> None:
@@ -157,27 +169,43 @@ def build_persoon(p: TestPersoon, today: date | None = None) -> dict[str, Any]:
     leeftijd = _leeftijd(p.geboortedatum, today)
     if leeftijd is not None and not p.overlijdensdatum:
         persoon["leeftijd"] = leeftijd
-    if p.verblijfBuitenland:
-        persoon["verblijfplaats"] = {"type": "VerblijfplaatsBuitenland",
-                                     "verblijfadres": {"land": {"code": "6029", "omschrijving": "Duitsland"},
-                                                       "regel1": "Teststrasse 1", "regel2": "48529 Nordhorn"},
-                                     "datumVan": _datum("2024-01-01")}
-    else:
-        persoon["verblijfplaats"] = {
-            "type": "Adres",
-            "verblijfadres": {"officieleStraatnaam": "Teststraat", "korteStraatnaam": "Teststraat",
-                              "huisnummer": 1, "postcode": "7600AA",
-                              "woonplaats": GEMEENTEN.get(p.gemeenteVanInschrijving, "Testdorp")},
-            "functieAdres": {"code": "W", "omschrijving": "woonadres"},
-            "datumVan": _datum("2015-01-01"),
-        }
+    persoon["verblijfplaats"] = _verblijfplaats(p)
     if p.overlijdensdatum:
         persoon["overlijden"] = {"datum": _datum(p.overlijdensdatum),
                                  "plaats": _waarde(p.gemeenteVanInschrijving),
                                  "land": {"code": "6030", "omschrijving": "Nederland"}}
         persoon["opschortingBijhouding"] = {"reden": {"code": "O", "omschrijving": "overlijden"},
                                             "datum": _datum(p.overlijdensdatum)}
+    elif p.opschorting:
+        reden = {"code": p.opschorting, "omschrijving": OPSCHORTING[p.opschorting]}
+        persoon["opschortingBijhouding"] = {"reden": reden, "datum": _datum(p.opschortingDatum)}
     return persoon
+
+
+# opschortingBijhouding.reden as the Haal Centraal API describes it (LO GBA table 67.20); W (wissen) is never sent
+OPSCHORTING = {"O": "overlijden", "E": "emigratie", "M": "ministerieel besluit", "R": "pl is aangelegd in de rni",
+               "F": "fout", ".": "onbekend"}
+
+
+def _verblijfplaats(p: TestPersoon) -> dict[str, Any]:
+    if p.verblijfBuitenland:
+        return {"type": "VerblijfplaatsBuitenland",
+                "verblijfadres": {"land": {"code": "6029", "omschrijving": "Duitsland"},
+                                  "regel1": "Teststrasse 1", "regel2": "48529 Nordhorn"},
+                "datumVan": _datum("2024-01-01")}
+    if p.verblijfplaatsOnbekend:
+        return {"type": "VerblijfplaatsOnbekend", "datumVan": _datum(p.adresSinds)}
+    adres: dict[str, Any] = {
+        "type": "Adres",
+        "verblijfadres": {"officieleStraatnaam": "Teststraat", "korteStraatnaam": "Teststraat",
+                          "huisnummer": 1, "postcode": "7600AA",
+                          "woonplaats": GEMEENTEN.get(p.gemeenteVanInschrijving, "Testdorp")},
+        "functieAdres": {"code": "W", "omschrijving": "woonadres"},
+        "datumVan": _datum(p.adresSinds),
+    }
+    if p.verblijftNietOpAdres:
+        adres["indicatieVastgesteldVerblijftNietOpAdres"] = True
+    return adres
 
 
 def _paths(value: Any, prefix: str = "") -> set[str]:
@@ -193,7 +221,8 @@ def _paths(value: Any, prefix: str = "") -> set[str]:
 
 # every field path a client may ask for: the paths of a person that has every optional part
 _TEMPLATE = build_persoon(TestPersoon(burgerservicenummer="000000000", geboortedatum="2000-01-01",
-                                      gemeenteVanInschrijving="0141", overlijdensdatum="2020-01-01"))
+                                      gemeenteVanInschrijving="0141", overlijdensdatum="2020-01-01",
+                                      verblijftNietOpAdres=True))
 _TEMPLATE["verblijfplaats"]["verblijfadres"].update({"land": {}, "regel1": "", "regel2": ""})
 KNOWN_FIELDS = {f for f in _paths(_TEMPLATE) if f.split(".")[0] not in AUTOMATIC} | {"leeftijd", "verblijfplaats.type"}
 
@@ -233,12 +262,14 @@ def live() -> dict[str, str]:
 async def personen(request: Request) -> JSONResponse:
     with STATE.lock:
         STATE.requests += 1
-        available, delay = STATE.available, STATE.delay_ms
+        available, delay, forced, retry_after = STATE.available, STATE.delay_ms, STATE.status, STATE.retry_after
     if delay:
         await asyncio.sleep(delay / 1000)  # a slow BRP, for timeout tests
     if not available:
         return _problem(503, "Bronservice BRP is tijdelijk niet beschikbaar.", "sourceUnavailable",
                         request=request)
+    if forced is not None:
+        return _forced(forced, retry_after, request)
     if request.headers.get("x-api-key") != API_KEY:
         return _problem(401, "Niet correct geauthenticeerd.", "authentication", request=request)
     try:
@@ -284,12 +315,28 @@ async def personen(request: Request) -> JSONResponse:
     return JSONResponse({"type": "RaadpleegMetBurgerservicenummer", "personen": result}, media_type=HC_JSON)
 
 
+def _forced(status: int, retry_after: str | None, request: Request) -> JSONResponse:
+    """A status the test asked for, shaped as the real API would send it."""
+    if status == 400:
+        response = _problem(400, "Een of meerdere parameters zijn niet correct.", "paramsValidation",
+                            invalid=[{"name": "fields[0]", "code": "field",
+                                      "reason": "Parameter bevat een niet bestaande veldnaam."}], request=request)
+    elif status == 429:
+        response = _problem(429, "Te veel verzoeken.", "tooManyRequests", request=request)
+    else:
+        response = _problem(status, "Fout.", "error", request=request)
+    if retry_after:
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
 @app.post("/test/personen", summary="Testpersoon (of een lijst) toevoegen of vervangen (alleen stand-in)")
 def add_personen(body: TestPersoon | list[TestPersoon]) -> dict[str, int]:
     items = body if isinstance(body, list) else [body]
     for p in items:
-        if p.geboortedatum:
-            _datum(p.geboortedatum)  # refuses an impossible date before storing it
+        for value in (p.geboortedatum, p.overlijdensdatum, p.adresSinds, p.opschortingDatum):
+            if value:
+                _datum(value)  # refuses an impossible date before storing it
     with STATE.lock:
         for p in items:
             STATE.persons[p.burgerservicenummer] = p
@@ -302,7 +349,8 @@ def set_availability(body: Beschikbaarheid) -> dict[str, Any]:
     with STATE.lock:
         STATE.available = body.beschikbaar
         STATE.delay_ms = body.vertragingMs
-    return {"beschikbaar": body.beschikbaar, "vertragingMs": body.vertragingMs}
+        STATE.status, STATE.retry_after = body.status, body.retryAfter
+    return {"beschikbaar": body.beschikbaar, "vertragingMs": body.vertragingMs, "status": body.status}
 
 
 @app.get("/test/statistiek", summary="Aantal ontvangen personen-verzoeken (voor cache-tests)")

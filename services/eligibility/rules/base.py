@@ -13,7 +13,7 @@ from typing import Any
 from ..brp.client import Person
 from ..config import Regels
 from ..contracts.service import ContractLine, PairFacts
-from ..reasons import reason, signal
+from ..reasons import primary_reason, reason, signal
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,21 @@ class Question:
     categorie: str | None = None
     code: str | None = None
     verwijzer: Verwijzing | None = None
+    verlenging: bool = False  # the request has a verlengdeJeugdhulp part
+    verlenging_grond: str | None = None
     verlenging_tot: int | None = None
-    verlenging_reden: str | None = None
     einddatum: date | None = None
     gemeente_voor_verblijf: str | None = None  # carried by the request
+    # the woonplaats as the gemeente established it (used only when the BRP gives no usable woonadres)
+    woonplaats_gemeente: str | None = None
+    woonplaats_grond: str | None = None
 
 
 @dataclass(frozen=True)
 class Facts:
     person: Person | None
     regels: Regels
+    vandaag: date  # the BRP's data is today's: a death it records happened on or before this day
     verblijf_gemeente: str | None = None  # from the verblijf register (or the request)
     contract: PairFacts | None = None
 
@@ -73,6 +78,10 @@ class Outcome:
 
     def codes(self) -> list[str]:
         return [r["code"] for r in self.redenen]
+
+    def afwijzing(self) -> dict[str, Any] | None:
+        """The one RedenAfwijzingVerzoek a 319 carries; see reasons.primary_reason."""
+        return primary_reason(self.redenen)
 
 
 RuleFunc = Callable[[Question, Facts, Outcome], None]
