@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from services.common.clock import today_nl
+
 from .deadlines import WerkdagKalender
 from .eligibility import EligibilityGateway
 
@@ -36,4 +38,4 @@ def kalender(ctx: ServiceContext) -> WerkdagKalender:
 
 
 def vandaag() -> date:
-    return date.today()
+    return today_nl()

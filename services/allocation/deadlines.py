@@ -3,10 +3,13 @@
     OP090   a retourbericht within 3 werkdagen of receipt (the aanbieder's 302 on our 301, 320 on 319)
     OP274   a 301 or 319 within 5 werkdagen after a 315 (per AangevraagdProduct)
     OP346   a 301 or 319 within 5 werkdagen after a 317
-    OP274/OP346  after a 319 'aanvraag in onderzoek': a 301 or a 319 'afgewezen' within 8 weken
+    OP274/OP346  after a 319 'aanvraag in onderzoek': a 301 or a 319 'afgewezen' within 8 weken after the
+            dagtekening of the verzoek (not after the 319)
     OP359   a refusal on the woonplaatsbeginsel within 2 weken (the legal term)
-    OP271   a 305 within 5 werkdagen after the actual start
-    OP272   a 307 within 5 werkdagen after the actual stop
+    OP271   a 305 within 5 werkdagen after the actual start; for a toewijzing with terugwerkende kracht
+            within 5 werkdagen after receipt of the toewijzing (301)
+    OP272   a 307 within 5 werkdagen after the actual stop; a definitive stop after a temporary stop within
+            5 werkdagen after it became known that delivery stopped for good
 
 What a werkdag is, explicitly (the standard says "werkdagen" and nothing more):
 
@@ -117,9 +120,10 @@ def antwoord_verzoek_uiterlijk(kalender: WerkdagKalender, ontvangen: date) -> da
     return kalender.plus_werkdagen(ontvangen, ANTWOORD_VERZOEK_WERKDAGEN)
 
 
-def in_onderzoek_uiterlijk(in_onderzoek_op: date) -> date:
-    """OP274 / OP346: after 'aanvraag in onderzoek' the final answer follows within 8 weeks."""
-    return plus_weken(in_onderzoek_op, IN_ONDERZOEK_WEKEN)
+def in_onderzoek_uiterlijk(dagtekening_verzoek: date) -> date:
+    """OP274 / OP346: after 'aanvraag in onderzoek' the final answer follows "uiterlijk binnen acht weken na
+    dagtekening van het verzoek": the 8 weeks run from the 315/317, not from the 319 that said so."""
+    return plus_weken(dagtekening_verzoek, IN_ONDERZOEK_WEKEN)
 
 
 def woonplaatsbeginsel_uiterlijk(ontvangen: date) -> date:
@@ -130,6 +134,27 @@ def woonplaatsbeginsel_uiterlijk(ontvangen: date) -> date:
 def start_stop_uiterlijk(kalender: WerkdagKalender, daadwerkelijk: date) -> date:
     """OP271 / OP272: a 305 / 307 within 5 werkdagen after the actual start / stop."""
     return kalender.plus_werkdagen(daadwerkelijk, START_STOP_WERKDAGEN)
+
+
+def start_uiterlijk(kalender: WerkdagKalender, begindatum: date, toewijzing_ontvangen: date) -> date:
+    """OP271: 5 werkdagen after the actual start. With terugwerkende kracht (the care started before the 301
+    that assigned it was received) the 5 werkdagen run from receipt of that 301 instead."""
+    return start_stop_uiterlijk(kalender, max(begindatum, toewijzing_ontvangen))
+
+
+def stop_uiterlijk(kalender: WerkdagKalender, einddatum: date, *, na_tijdelijke_stop: bool,
+                   toewijzing_einddatum: date | None) -> date | None:
+    """OP272: 5 werkdagen after the actual stop (Einddatum).
+
+    A definitive stop after a temporary stop (RedenBeeindiging 20) is due 5 werkdagen after it became known
+    that delivery stopped for good; no message carries that moment, so its Einddatum (often the temporary
+    stop's) says nothing. It was known at the latest when the toewijzing ended: that bounds the term. An
+    open-ended toewijzing gives no bound: None (the term cannot be established)."""
+    if not na_tijdelijke_stop:
+        return start_stop_uiterlijk(kalender, einddatum)
+    if toewijzing_einddatum is None:
+        return None
+    return start_stop_uiterlijk(kalender, max(einddatum, toewijzing_einddatum))
 
 
 def termijn_status(uiterlijk: date, peildatum: date, kalender: WerkdagKalender, binnenkort_werkdagen: int) -> str:

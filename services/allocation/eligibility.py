@@ -89,7 +89,13 @@ class CheckResult:
         return [str(r.get("code")) for r in self.redenen]
 
     def afwijzing(self) -> tuple[str, str | None] | None:
-        """The first reason that has a RedenAfwijzingVerzoek: (code, gemeente for woonplaatsbeginsel)."""
+        """The RedenAfwijzingVerzoek for a 319 and, for 8, the gemeente for its Woonplaatsbeginsel element.
+
+        Eligibility names the one reason a 319 carries when several apply (`afwijzing`, woonplaatsbeginsel
+        first); an older answer without it falls back to the first reason that has a code."""
+        primary = self.raw.get("afwijzing")
+        if isinstance(primary, dict) and primary.get("redenAfwijzingVerzoek"):
+            return str(primary["redenAfwijzingVerzoek"]), primary.get("woonplaatsbeginsel")
         for r in self.redenen:
             if r.get("redenAfwijzingVerzoek"):
                 return str(r["redenAfwijzingVerzoek"]), r.get("gemeente")

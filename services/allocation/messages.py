@@ -6,12 +6,14 @@ compare by identity (eq=False), which is what the rule runner and the retour bui
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from lxml import etree
 
+from services.common.clock import now_nl
 from services.common.messages.types import MessageType
 from services.common.messages.xmlutil import Builder
 
@@ -351,13 +353,15 @@ def build_301(
     dagtekening: date,
     client: Client,
     toewijzingen: list[Toewijzing],
-    met_referentie: set[str],
+    gewijzigd: set[str],
+    referenties: Mapping[str, str],
     xsd_versie: str,
 ) -> etree._Element:
     """A 301 with the client and the given ToegewezenProducten (the caller picks them per OP087).
 
-    `met_referentie`: ids of toewijzingen that carry their ReferentieAanbieder in this message (TR379:
-    only the first 301 after honouring a verzoek)."""
+    `gewijzigd`: ids of the toewijzingen this message changes; only those carry their RedenWijziging (IV099:
+    a ToegewezenProduct unchanged since the last 301 has none, IV093 for the OngewijzigdProducten of a VOW).
+    `referenties`: the ReferentieAanbieder per toewijzing id, only in the 301 that honours a verzoek (TR379)."""
     bld = Builder(mtype)
     root = bld.root()
     bld.header(root, afzender=gemeente, ontvanger=aanbieder, identificatie=identificatie, dagtekening=dagtekening,
@@ -384,8 +388,7 @@ def build_301(
     for tw in toewijzingen:
         tp = bld.m(producten, "ToegewezenProduct")
         bld.m(tp, "ToewijzingNummer", tw.nummer)
-        if tw.id in met_referentie and tw.referentie_aanbieder:
-            bld.m(tp, "ReferentieAanbieder", tw.referentie_aanbieder)
+        bld.opt(tp, "ReferentieAanbieder", referenties.get(tw.id))
         if tw.categorie:
             p = bld.m(tp, "Product")
             bld.b(p, "Categorie", tw.categorie)
@@ -394,7 +397,7 @@ def build_301(
         bld.m(tp, "Toewijzingstijd", tw.toewijzingstijd.replace(microsecond=0).isoformat())
         bld.m(tp, "Ingangsdatum", tw.ingangsdatum)
         bld.opt(tp, "Einddatum", tw.einddatum)
-        bld.opt(tp, "RedenWijziging", tw.reden_wijziging)
+        bld.opt(tp, "RedenWijziging", tw.reden_wijziging if tw.id in gewijzigd else None)
         if tw.eenheid:
             om = bld.m(tp, "Omvang")
             bld.b(om, "Volume", tw.volume if tw.volume is not None else 0)
@@ -405,28 +408,36 @@ def build_301(
     return root
 
 
-def _contactgegevens(bld: Builder, client_el: etree._Element, contact: dict[str, Any]) -> None:
+def _contactgegevens(bld: Builder, client_el: etree._Element, contact: Mapping[str, Any]) -> None:
+    """The client's one Contact, exactly as the gemeente API accepted it (rules/inhoud.py CONTACT_CONDITIES:
+    TR061, TR006, CD034, CD005, CD025, CS089), elements in XSD order; the 301 is not built with a contact
+    that breaks them (toewijzingen.controleer_contact)."""
     cg = bld.m(client_el, "Contactgegevens")
     ct = bld.m(cg, "Contact")
     bld.m(ct, "Soort", contact.get("soort") or "01")
     adres = contact.get("adres") or {}
     if adres:
-        a = bld.m(ct, "Adres")
-        if adres.get("huisnummer") is not None:
-            huis = bld.b(a, "Huis")
-            bld.b(huis, "Huisnummer", adres["huisnummer"])
-            bld.opt(huis, "Huisletter", adres.get("huisletter"), basis=True)
-            bld.opt(huis, "HuisnummerToevoeging", adres.get("toevoeging"), basis=True)
-        bld.opt(a, "Postcode", adres.get("postcode"), basis=True)
-        bld.opt(a, "Straatnaam", adres.get("straatnaam"), basis=True)
-        bld.opt(a, "Plaatsnaam", adres.get("plaatsnaam"), basis=True)
-        bld.opt(a, "LandCode", adres.get("landcode"), basis=True)
+        _adres(bld, bld.m(ct, "Adres"), adres)
     if contact.get("telefoon"):
         tel = bld.m(ct, "Telefoon")
         t1 = bld.b(tel, "Telefoon01")
         bld.b(t1, "Telefoonnummer", contact["telefoon"])
         bld.b(t1, "Landnummer", contact.get("landnummer") or "0031")
     bld.opt(ct, "Emailadres", contact.get("email"))
+
+
+def _adres(bld: Builder, a: etree._Element, adres: Mapping[str, Any]) -> None:
+    """CDT_Adres: Huis (Huisnummer required, then Huisletter, HuisnummerToevoeging), Postcode, Straatnaam,
+    Plaatsnaam, LandCode."""
+    if adres.get("huisnummer") is not None:
+        huis = bld.b(a, "Huis")
+        bld.b(huis, "Huisnummer", adres["huisnummer"])
+        bld.opt(huis, "Huisletter", adres.get("huisletter"), basis=True)
+        bld.opt(huis, "HuisnummerToevoeging", adres.get("toevoeging"), basis=True)
+    bld.opt(a, "Postcode", adres.get("postcode"), basis=True)
+    bld.opt(a, "Straatnaam", adres.get("straatnaam"), basis=True)
+    bld.opt(a, "Plaatsnaam", adres.get("plaatsnaam"), basis=True)
+    bld.opt(a, "LandCode", adres.get("landcode"), basis=True)
 
 
 # ---- building the 319 -----------------------------------------------------------------------------
@@ -460,14 +471,7 @@ def build_319(
     return root
 
 
-def now_local() -> datetime:
-    """Toewijzingsdatum/-tijd are local Dutch time without a zone (LDT_Datum, LDT_Tijd)."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return datetime.now(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
-    except Exception:  # noqa: BLE001 - no tz database: fall back to the system's local time
-        return datetime.now()
+now_local = now_nl  # Toewijzingsdatum/-tijd are local Dutch time without a zone (LDT_Datum, LDT_Tijd)
 
 
 def time_of(moment: datetime) -> time:

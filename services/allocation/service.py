@@ -25,6 +25,7 @@ from .api import schemas as s
 from .context import gateway, kalender, vandaag
 from .eligibility import CheckResult, EligibilityUnavailable, variant_past
 from .models import Client, Regie, RetourOntvangst, Toewijzing, ToewijzingVersie, Verzoek
+from .rules.regie import TIJDELIJK
 from .toewijzingen import (
     ClientGegevens,
     ProductInvoer,
@@ -225,6 +226,10 @@ def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id
         payload["einddatum"] = body.einddatum.isoformat()
     if body.verwijzer:
         payload["verwijzer"] = body.verwijzer.model_dump(mode="json", exclude_none=True)
+    elif body.domein == "jeugd":
+        # a toewijzing the gemeente issues without a verzoek and without a named verwijzer comes through the
+        # gemeente's own toegang (TypeVerwijzer 01): the referral rules then hold it to that route
+        payload["verwijzer"] = {"type": "01"}
     beoordeling = beoordeel(ctx, payload, invoer)
     if not beoordeling.ok:
         raise beoordeling.probleem()
@@ -339,6 +344,7 @@ def detail(ctx: ServiceContext, caller: Party, nummer: int, *, gemeente: str | N
                                      .order_by(RetourOntvangst.created_at)):
                 retouren[r.origineel_id or ""] = r
         regie = session.scalars(select(Regie).where(Regie.toewijzing_id == tw.id).order_by(Regie.id)).all()
+        toegewezen_op = _toegewezen_op(session, tw, versies)
         out = toewijzing_uit(tw)
         out["versies"] = [{
             "versie": v.versie, "oorzaak": v.oorzaak, "actor": v.actor, "berichtId": v.bericht_id,
@@ -348,11 +354,32 @@ def detail(ctx: ServiceContext, caller: Party, nummer: int, *, gemeente: str | N
         out["regie"] = [{
             "soort": r.soort, "begindatum": r.begindatum, "einddatum": r.einddatum,
             "redenBeeindiging": r.reden_beeindiging, "status": r.status, "berichtId": r.bericht_id,
-            "ontvangenOp": r.ontvangen_op,
-            "tijdig": r.ontvangen_op <= deadlines.start_stop_uiterlijk(
-                kal, r.begindatum if r.soort == "start" else (r.einddatum or r.begindatum)),
+            "ontvangenOp": r.ontvangen_op, "tijdig": _tijdig(kal, tw, r, regie, toegewezen_op),
         } for r in regie]
         return out
+
+
+def _toegewezen_op(session: Session, tw: Toewijzing, versies: Any) -> date:
+    """When the aanbieder received this toewijzing: the dagtekening of the first 301 that carried it (in its
+    mailbox from then on, as OP090 counts receipt)."""
+    eerste = next((v for v in versies if v.versie == 1 and v.bericht_id), None)
+    bericht = session.get(Bericht, eerste.bericht_id) if eerste is not None else None
+    return bericht.dagtekening if bericht is not None else tw.ingangsdatum
+
+
+def _tijdig(kal: deadlines.WerkdagKalender, tw: Toewijzing, r: Regie, regie: Any, toegewezen_op: date) -> bool | None:
+    """OP271 / OP272 for one start or stop: True in time, False late, None when it cannot be established (a
+    definitive stop after a temporary stop is due once the end was known, which no message says)."""
+    if r.soort == "start":
+        return r.ontvangen_op <= deadlines.start_uiterlijk(kal, r.begindatum, toegewezen_op)
+    na_tijdelijke_stop = r.reden_beeindiging != TIJDELIJK and any(
+        s.soort == "stop" and s.actueel and s.reden_beeindiging == TIJDELIJK and s.begindatum == r.begindatum
+        and s.id < r.id for s in regie)
+    uiterlijk = deadlines.stop_uiterlijk(kal, r.einddatum or r.begindatum, na_tijdelijke_stop=na_tijdelijke_stop,
+                                         toewijzing_einddatum=tw.einddatum)
+    if uiterlijk is not None and r.ontvangen_op > uiterlijk:
+        return False
+    return None if na_tijdelijke_stop else True
 
 
 def _retour_uit(r: RetourOntvangst | None) -> dict[str, Any] | None:
@@ -462,6 +489,14 @@ def zet_in_onderzoek(ctx: ServiceContext, caller: Party, verzoek_id: str, reques
 RETOUR_TYPES = ("JW301", "WMO301", "JW319", "WMO319")
 
 
+def _eerste_301_dagtekening() -> Any:
+    """Correlated: the dagtekening of the first 301 that carried the toewijzing (its versie 1)."""
+    return (select(Bericht.dagtekening)
+            .join(ToewijzingVersie, ToewijzingVersie.bericht_id == Bericht.id)
+            .where(ToewijzingVersie.toewijzing_id == Toewijzing.id, ToewijzingVersie.versie == 1)
+            .correlate(Toewijzing).limit(1).scalar_subquery())
+
+
 def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | None = None,
               statussen: tuple[str, ...] = ("verlopen", "binnenkort"), soort: str | None = None) -> dict[str, Any]:
     """Open obligations of the standard's deadlines (caller None: all of them, for the overdue gauge)."""
@@ -485,10 +520,12 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
             in_onderzoek = v.status == "in_onderzoek"
             regel = ("OP274" if v.soort == "vot" else "OP346")
             add(soort="antwoord-na-onderzoek" if in_onderzoek else "antwoord-op-verzoek", regel=regel,
-                omschrijving=("Na 'aanvraag in onderzoek' volgt binnen 8 weken een toewijzing of afwijzing."
-                              if in_onderzoek else "Binnen 5 werkdagen een toewijzing (301) of antwoordbericht (319)."),
+                omschrijving=("Na 'aanvraag in onderzoek' volgt binnen 8 weken na dagtekening van het verzoek een "
+                              "toewijzing of afwijzing." if in_onderzoek
+                              else "Binnen 5 werkdagen een toewijzing (301) of antwoordbericht (319)."),
                 verantwoordelijke="gemeente", gemeente=v.gemeente, aanbieder=v.aanbieder,
-                sinds=v.in_onderzoek_op if in_onderzoek and v.in_onderzoek_op else v.ontvangen_op,
+                # the 8 weeks run from the verzoek's dagtekening (OP274/OP346), the 5 werkdagen from its receipt
+                sinds=v.dagtekening if in_onderzoek else v.ontvangen_op,
                 uiterlijk=v.uiterlijk, verzoekId=v.id)
 
         bq = select(Bericht).where(Bericht.direction == "out", Bericht.message_type.in_(RETOUR_TYPES),
@@ -509,18 +546,22 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
         start = and_(Regie.toewijzing_id == Toewijzing.id, Regie.soort == "start", Regie.status == "actueel")
         geen_start = tq.where(~exists().where(start), or_(Toewijzing.einddatum.is_(None),
                                                            Toewijzing.einddatum >= Toewijzing.ingangsdatum))
-        for tw in session.scalars(geen_start):
+        for tw, toegewezen_op in session.execute(geen_start.add_columns(_eerste_301_dagtekening())):
+            # OP271: from the ingangsdatum at the earliest; with terugwerkende kracht from receipt of the 301
+            sinds = max(tw.ingangsdatum, toegewezen_op or tw.ingangsdatum)
             add(soort="start-zorg", regel="OP271",
-                omschrijving="Binnen 5 werkdagen na de start van de zorg een startbericht (305); nog geen ontvangen.",
-                verantwoordelijke="aanbieder", gemeente=tw.gemeente, aanbieder=tw.aanbieder, sinds=tw.ingangsdatum,
-                uiterlijk=deadlines.start_stop_uiterlijk(kal, tw.ingangsdatum), toewijzingNummer=tw.nummer)
+                omschrijving="Binnen 5 werkdagen na de start van de zorg een startbericht (305), bij een toewijzing met "
+                             "terugwerkende kracht binnen 5 werkdagen na ontvangst van de toewijzing; nog geen ontvangen.",
+                verantwoordelijke="aanbieder", gemeente=tw.gemeente, aanbieder=tw.aanbieder, sinds=sinds,
+                uiterlijk=deadlines.start_uiterlijk(kal, tw.ingangsdatum, sinds), toewijzingNummer=tw.nummer)
         stop = and_(Regie.toewijzing_id == Toewijzing.id, Regie.soort == "stop", Regie.status == "actueel",
                     Regie.reden_beeindiging != "20")
         zonder_stop = tq.where(Toewijzing.einddatum < peildatum, exists().where(start), ~exists().where(stop))
         for tw in session.scalars(zonder_stop):
             assert tw.einddatum is not None
+            # after a temporary stop too: by the end of the toewijzing it is known that delivery stopped for good
             add(soort="stop-zorg", regel="OP272",
-                omschrijving="De toewijzing is afgelopen; binnen 5 werkdagen volgt een stopbericht (307).",
+                omschrijving="De toewijzing is afgelopen; binnen 5 werkdagen volgt een (definitief) stopbericht (307).",
                 verantwoordelijke="aanbieder", gemeente=tw.gemeente, aanbieder=tw.aanbieder, sinds=tw.einddatum,
                 uiterlijk=deadlines.start_stop_uiterlijk(kal, tw.einddatum), toewijzingNummer=tw.nummer)
     items.sort(key=lambda i: (i["uiterlijk"], i["soort"]))

@@ -27,8 +27,8 @@ from services.common.store.models import Bericht, new_id
 from .context import PREFIX, vandaag
 from .events import publish_toewijzing
 from .messages import build_301, now_local, time_of
-from .models import Client, NummerReeks, Toewijzing, ToewijzingVersie
-from .rules.inhoud import overlapt, toewijzing_fouten, zelfde_product
+from .models import Client, NummerReeks, Toewijzing, ToewijzingVersie, Verzoek
+from .rules.inhoud import contact_fouten, overlapt, toewijzing_fouten, zelfde_product
 
 if TYPE_CHECKING:
     from services.common.app import ServiceContext
@@ -206,10 +206,25 @@ def maak_toewijzing(
     return tw
 
 
+TOTAAL = "6"  # Frequentie 6: totaal binnen geldigheidsduur toewijzing (WMO757)
+
+
 def _omvang_anders(tw: Toewijzing, omvang: dict[str, Any] | None) -> bool:
     if omvang is None:
         return False
     return (omvang.get("volume"), omvang.get("eenheid"), omvang.get("frequentie")) != (tw.volume, tw.eenheid, tw.frequentie)
+
+
+def wijzigt_op_zelfde_nummer(tw: Toewijzing, w: Wijziging) -> bool:
+    """OP033x1 / IV066 / OP257: on the same ToewijzingNummer a toewijzing may only be removed, get another
+    Einddatum or Budget, or another Volume when its Frequentie is 6 (totaal binnen geldigheidsduur). Any other
+    change of the Omvang (volume, eenheid or frequentie), or an Omvang in place of a Budget or the other way
+    round, is a new toewijzing."""
+    if _omvang_anders(tw, w.omvang):
+        assert w.omvang is not None
+        alleen_volume = w.omvang.get("eenheid") == tw.eenheid and w.omvang.get("frequentie") == tw.frequentie
+        return alleen_volume and tw.frequentie == TOTAAL
+    return not (w.budget is not None and tw.eenheid is not None)
 
 
 def wijzig_toewijzing(session: Session, tw: Toewijzing, w: Wijziging, *, moment: datetime | None = None) -> list[Toewijzing]:
@@ -217,50 +232,18 @@ def wijzig_toewijzing(session: Session, tw: Toewijzing, w: Wijziging, *, moment:
 
     - the period (intrekken/oprekken), a Budget, or the volume of a 'totaal binnen geldigheidsduur'
       toewijzing change on the same ToewijzingNummer (OP033x1, OP257, OP380);
-    - any other change of Omvang from a date after the ingangsdatum ends this toewijzing the day before
-      and issues a successor with a new number from that date (OP257); from the ingangsdatum it is a
-      change for the whole period on the same number (TR357).
+    - any other change of Omvang ends this toewijzing the day before the date the new Omvang applies from
+      and issues a successor with a new number from that date (IV066, OP257, IV093). That date must lie
+      after the ingangsdatum: a change for the whole period cannot be made this way (409 IV066).
     """
     moment = moment or now_local()
     if tw.verwijderd:
         raise Problem(409, "toewijzing-verwijderd", f"Toewijzing {tw.nummer} is verwijderd en kan niet meer wijzigen.")
     nieuw_eind = w.einddatum if w.einddatum_gegeven else tw.einddatum
     if w.einddatum_gegeven and nieuw_eind != tw.einddatum:
-        verlengen = nieuw_eind is None or (tw.einddatum is not None and nieuw_eind > tw.einddatum)
-        if verlengen and tw.einddatum is not None and tw.einddatum < moment.date():
-            raise Problem(
-                409, "OP380",
-                f"De einddatum van toewijzing {tw.nummer} is verstreken ({tw.einddatum.isoformat()}); oprekken kan "
-                "alleen zolang de toewijzing loopt (OP380). Geef een nieuwe toewijzing af.",
-                extra={"regel": "OP380"},
-            )
-    omvang_anders = _omvang_anders(tw, w.omvang)
-    totaal = (w.omvang or {}).get("frequentie") == "6" and tw.frequentie == "6"
-    splitsen = omvang_anders and not totaal and w.wijzigingsdatum is not None and w.wijzigingsdatum > tw.ingangsdatum
-
-    if splitsen:
-        assert w.wijzigingsdatum is not None and w.omvang is not None
-        if tw.einddatum is not None and w.wijzigingsdatum > tw.einddatum:
-            raise Problem(400, "wijzigingsdatum-na-einddatum",
-                          "De wijzigingsdatum ligt na de einddatum van de toewijzing.")
-        opvolger = ProductInvoer(
-            categorie=tw.categorie, code=tw.code, ingangsdatum=w.wijzigingsdatum, einddatum=nieuw_eind,
-            volume=w.omvang.get("volume"), eenheid=w.omvang.get("eenheid"), frequentie=w.omvang.get("frequentie"),
-            budget=None, commentaar=w.commentaar,
-        )
-        controleer_condities(opvolger)
-        oud_eind = w.wijzigingsdatum - timedelta(days=1)
-        tw.einddatum = oud_eind
-        tw.reden_wijziging = w.reden_wijziging
-        if w.referentie:
-            tw.referentie_aanbieder = w.referentie
-        _stempel(tw, moment)
-        controleer_condities(_als_invoer(tw), tw.reden_wijziging)
-        client = tw.client
-        nieuw = maak_toewijzing(session, gemeente=tw.gemeente, domein=tw.domein, client=client, aanbieder=tw.aanbieder,
-                                invoer=opvolger, variant=tw.uitvoeringsvariant, referentie=w.referentie,
-                                verzoek_id=w.verzoek_id, moment=moment)
-        return [tw, nieuw]
+        _controleer_oprekken(tw, nieuw_eind, moment)
+    if not wijzigt_op_zelfde_nummer(tw, w):
+        return _beeindig_en_vervang(session, tw, w, nieuw_eind, moment)
 
     tw.einddatum = nieuw_eind
     if w.omvang is not None:
@@ -271,13 +254,64 @@ def wijzig_toewijzing(session: Session, tw: Toewijzing, w: Wijziging, *, moment:
         tw.volume = tw.eenheid = tw.frequentie = None
     if w.commentaar is not None:
         tw.commentaar = w.commentaar
-    if w.referentie:
-        tw.referentie_aanbieder = w.referentie
-        tw.verzoek_id = w.verzoek_id
+    _van_verzoek(tw, w)
     tw.reden_wijziging = w.reden_wijziging
     controleer_condities(_als_invoer(tw), tw.reden_wijziging)
     _stempel(tw, moment)
     return [tw]
+
+
+def _controleer_oprekken(tw: Toewijzing, nieuw_eind: date | None, moment: datetime) -> None:
+    verlengen = nieuw_eind is None or (tw.einddatum is not None and nieuw_eind > tw.einddatum)
+    if verlengen and tw.einddatum is not None and tw.einddatum < moment.date():
+        raise Problem(
+            409, "OP380",
+            f"De einddatum van toewijzing {tw.nummer} is verstreken ({tw.einddatum.isoformat()}); oprekken kan "
+            "alleen zolang de toewijzing loopt (OP380). Geef een nieuwe toewijzing af.",
+            extra={"regel": "OP380"},
+        )
+
+
+def _van_verzoek(tw: Toewijzing, w: Wijziging) -> None:
+    if w.referentie:
+        tw.referentie_aanbieder = w.referentie
+        tw.verzoek_id = w.verzoek_id
+
+
+def _beeindig_en_vervang(session: Session, tw: Toewijzing, w: Wijziging, nieuw_eind: date | None,
+                         moment: datetime) -> list[Toewijzing]:
+    """IV066: the toewijzing is ingetrokken to the day before `wijzigingsdatum` (RedenWijziging as given) and a
+    new toewijzing, a new initial toekenning without RedenWijziging, starts on that date (IV093 example 1)."""
+    vanaf = w.wijzigingsdatum
+    if vanaf is None or vanaf <= tw.ingangsdatum:
+        raise Problem(
+            409, "IV066",
+            f"De omvang van toewijzing {tw.nummer} kan niet op hetzelfde ToewijzingNummer wijzigen: dat mag alleen "
+            "voor de einddatum, het budget, en het volume bij frequentie 6 (totaal binnen geldigheidsduur toewijzing) "
+            "(OP033x1, IV066). Een andere omvang betekent dat deze toewijzing eindigt op de dag voor de datum waarop "
+            "de nieuwe omvang ingaat, en dat een nieuwe toewijzing met een nieuw nummer op die datum begint. Die "
+            f"datum moet daarom na de ingangsdatum ({tw.ingangsdatum.isoformat()}) liggen. Geef een latere "
+            "wijzigingsdatum (bij een verzoek om wijziging: stem met de aanbieder een latere ingangsdatum af, of "
+            "wijs het verzoek af), of trek deze toewijzing in en geef een nieuwe af.",
+            extra={"regel": "IV066", "toewijzingNummer": tw.nummer},
+        )
+    if tw.einddatum is not None and vanaf > tw.einddatum:
+        raise Problem(400, "wijzigingsdatum-na-einddatum", "De wijzigingsdatum ligt na de einddatum van de toewijzing.")
+    omvang = w.omvang or {}
+    opvolger = ProductInvoer(
+        categorie=tw.categorie, code=tw.code, ingangsdatum=vanaf, einddatum=nieuw_eind, volume=omvang.get("volume"),
+        eenheid=omvang.get("eenheid"), frequentie=omvang.get("frequentie"), budget=w.budget, commentaar=w.commentaar,
+    )
+    controleer_condities(opvolger)
+    tw.einddatum = vanaf - timedelta(days=1)
+    tw.reden_wijziging = w.reden_wijziging
+    _van_verzoek(tw, w)
+    _stempel(tw, moment)
+    controleer_condities(_als_invoer(tw), tw.reden_wijziging)
+    nieuw = maak_toewijzing(session, gemeente=tw.gemeente, domein=tw.domein, client=tw.client, aanbieder=tw.aanbieder,
+                            invoer=opvolger, variant=tw.uitvoeringsvariant, referentie=w.referentie,
+                            verzoek_id=w.verzoek_id, moment=moment)
+    return [tw, nieuw]
 
 
 def verwijder_toewijzing(tw: Toewijzing, *, moment: datetime | None = None) -> Toewijzing:
@@ -312,12 +346,39 @@ def snapshot(tw: Toewijzing) -> dict[str, Any]:
 
 
 # ---- the 301 -----------------------------------------------------------------------------------
+def referenties_in_301(inhoud: list[Toewijzing], gewijzigd_ids: set[str], verzoek: Verzoek | None) -> dict[str, str]:
+    """TR379 / IV097: ReferentieAanbieder only in the 301 that honours a verzoek, by toewijzing id. A VOT gives
+    the toewijzing it asked for the reference of its AangevraagdProduct (the client's other toewijzingen in the
+    301 are no result of it); a VOW is one coherent whole, so every ToegewezenProduct of the 301, the
+    unchanged ones too, carries the VOW's reference (IV093)."""
+    if verzoek is None:
+        return {}
+    if verzoek.soort == "vow":
+        return {t.id: verzoek.referentie_aanbieder for t in inhoud}
+    return {t.id: verzoek.referentie_aanbieder for t in inhoud if t.id in gewijzigd_ids}
+
+
+def controleer_contact(client: Client) -> None:
+    """The 301 always carries the client's Contact; a contact breaking its conditions (stored before they were
+    checked) would make the aanbieder reject the whole 301 with 0001, so it is not sent."""
+    fouten = contact_fouten(client.contact or {})
+    if fouten:
+        raise Problem(409, "contact-ongeldig",
+                      "De opgeslagen contactgegevens van deze client voldoen niet aan de standaard: "
+                      + "; ".join(f"{tekst} ({code})" for code, _, tekst in fouten)
+                      + " Geef nieuwe contactgegevens mee (`contact` bij een toewijzing of bij het honoreren).",
+                      invalid_params=[{"name": f"contact.{veld}", "code": code, "reason": tekst}
+                                      for code, veld, tekst in fouten])
+
+
 def verstuur_301(
     ctx: ServiceContext, session: Session, *, gemeente: str, domein: str, client: Client, aanbieder: str,
-    gewijzigd: list[Toewijzing], oorzaak: str, actor: str, met_referentie: set[str] | None = None,
-    verzoek_id: str | None = None, request_id: str | None = None,
+    gewijzigd: list[Toewijzing], oorzaak: str, actor: str, verzoek: Verzoek | None = None,
+    request_id: str | None = None,
 ) -> Bericht:
-    """Announce the changes with one 301 (OP087) and record versions and events."""
+    """Announce the changes with one 301 (OP087) and record versions and events. `verzoek`: the verzoek this
+    301 honours (its ReferentieAanbieder goes into the message, TR379)."""
+    controleer_contact(client)
     session.flush()
     peildatum = vandaag()
     alle = toewijzingen_van(session, gemeente=gemeente, domein=domein, client_id=client.id, aanbieder=aanbieder)
@@ -330,11 +391,12 @@ def verstuur_301(
     mtype = by_code(f"{PREFIX[domein]}301")
     identificatie, dagtekening = new_identificatie(), vandaag()
     root = build_301(mtype, gemeente=gemeente, aanbieder=aanbieder, identificatie=identificatie,
-                     dagtekening=dagtekening, client=client, toewijzingen=inhoud,
-                     met_referentie=met_referentie or set(), xsd_versie=ctx.settings.xsd_versie)
+                     dagtekening=dagtekening, client=client, toewijzingen=inhoud, gewijzigd=gewijzigd_ids,
+                     referenties=referenties_in_301(inhoud, gewijzigd_ids, verzoek), xsd_versie=ctx.settings.xsd_versie)
     bericht = store_outbound(ctx, session, root=root, mtype=mtype, sender=gemeente, recipient=aanbieder,
                              identificatie=identificatie, dagtekening=dagtekening, request_id=request_id)
     session.flush()
+    verzoek_id = verzoek.id if verzoek is not None else None
     for tw in gewijzigd:
         tw.laatste_bericht_id = bericht.id
         session.add(ToewijzingVersie(toewijzing_id=tw.id, versie=tw.versie, bericht_id=bericht.id, oorzaak=oorzaak,

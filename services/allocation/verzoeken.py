@@ -27,6 +27,7 @@ from .context import PREFIX, gateway, kalender, vandaag
 from .eligibility import EligibilityUnavailable, variant_past
 from .messages import ClientIn, build_319, read_vot, read_vow
 from .models import Client, Toewijzing, Verzoek
+from .rules.extern import bestaande_gemeentecode
 from .rules.verzoek import VerzoekContext
 from .toewijzingen import (
     ClientGegevens,
@@ -248,6 +249,11 @@ def beantwoord_met_319(
     if reden == "8" and v.domein == "jeugd" and not woonplaats_gemeente:
         raise Problem(400, "TR377", "Bij afwijzing op het woonplaatsbeginsel hoort de verantwoordelijke gemeente (TR377).",
                       invalid_params=[{"name": "gemeente", "code": "TR377", "reason": "verplicht bij reden 8"}])
+    if reden == "8" and v.domein == "jeugd" and not bestaande_gemeentecode(woonplaats_gemeente):
+        # TR378: the aanbieder would reject the 319 (S300) for a code outside the CBS overview
+        raise Problem(400, "TR378", f"Gemeentecode {woonplaats_gemeente} komt niet voor in het CBS-overzicht van "
+                                    "gemeenten (TR378); geef de code van de verantwoordelijke gemeente.",
+                      invalid_params=[{"name": "gemeente", "code": "TR378", "reason": "geen bestaande CBS-gemeentecode"}])
     mtype = by_code(f"{PREFIX[v.domein]}319")
     identificatie, dagtekening = new_identificatie(), vandaag()
     root = build_319(mtype, gemeente=v.gemeente, aanbieder=v.aanbieder, identificatie=identificatie,
@@ -264,7 +270,7 @@ def beantwoord_met_319(
     if verzoek_antwoord == AANVRAAG_IN_ONDERZOEK:
         v.status = "in_onderzoek"
         v.in_onderzoek_op = vandaag()
-        v.uiterlijk = deadlines.in_onderzoek_uiterlijk(v.in_onderzoek_op)
+        v.uiterlijk = deadlines.in_onderzoek_uiterlijk(v.dagtekening)  # OP274/OP346: from the verzoek's dagtekening
     else:
         v.status = "afgewezen"
         v.reden_afwijzing = reden
@@ -289,8 +295,10 @@ def honoreer(
     ctx: ServiceContext, session: Session, v: Verzoek, *, actor: str, checks: list[tuple[ProductInvoer, Any]],
     request_id: str | None = None,
 ) -> Resultaat:
-    """Honour a verzoek with a 301 carrying its ReferentieAanbieder (TR379). `checks` are the eligibility
-    answers the caller got (per product) before opening the transaction."""
+    """Honour a verzoek with a 301 carrying its ReferentieAanbieder (TR379; for a VOW in every ToegewezenProduct,
+    IV093). A TeWijzigenProduct with another Omvang ends that toewijzing the day before its GewensteIngangsdatum
+    and gets a successor (IV066); from the ingangsdatum that cannot be honoured (409 IV066). `checks` are the
+    eligibility answers the caller got (per product) before opening the transaction."""
     _check_antwoord_toegestaan(v, "honoreren")
     client = v.client
     bestaande = toewijzingen_van(session, gemeente=v.gemeente, domein=v.domein, client_id=client.id, aanbieder=v.aanbieder)
@@ -322,8 +330,8 @@ def honoreer(
     # dedupe (a successor may be listed twice) while keeping order
     uniek = list({t.id: t for t in gewijzigd}.values())
     bericht = verstuur_301(ctx, session, gemeente=v.gemeente, domein=v.domein, client=client, aanbieder=v.aanbieder,
-                           gewijzigd=uniek, oorzaak=f"verzoek-{v.soort}-gehonoreerd", actor=actor,
-                           met_referentie={t.id for t in uniek}, verzoek_id=v.id, request_id=request_id)
+                           gewijzigd=uniek, oorzaak=f"verzoek-{v.soort}-gehonoreerd", actor=actor, verzoek=v,
+                           request_id=request_id)
     v.status = "toegewezen"
     v.antwoord_bericht_id = bericht.id
     v.beantwoord_op = datetime.now(UTC)

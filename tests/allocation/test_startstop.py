@@ -266,3 +266,66 @@ def test_iwmo_start_and_stop(toegewezen) -> None:  # type: ignore[no-untyped-def
                            standard="iwmo"))
     assert retourcodes(root)["StartProduct"] == ["9326"]
 
+
+
+# ---- TR413 / TR414 / TR415 within one 307 -----------------------------------------------------------
+def test_TR415_two_definitive_stops_in_one_message(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    w, nummer = toegewezen()
+    assert _start(w, Regel(nummer, INGANG)) == {}
+    codes = _stop(w, Regel(nummer, INGANG, einddatum=TODAY - timedelta(days=1), reden="31"),
+                  Regel(nummer, INGANG, einddatum=TODAY, reden="34"))
+    assert codes["StopProduct"] == ["0200", "9415"]
+    regie = w.gem.get(f"/v1/toewijzingen/{nummer}").json()["regie"]
+    assert [(r["soort"], r["redenBeeindiging"]) for r in regie] == [("start", None), ("stop", "31")]
+
+
+def test_TR414_definitive_stop_before_temporary_stop_in_one_message(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    w, nummer = toegewezen()
+    assert _start(w, Regel(nummer, INGANG)) == {}
+    codes = _stop(w, Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=5), reden="20"),
+                  Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=3), reden="31"))
+    assert codes["StopProduct"] == ["0200", "9414"]
+
+
+def test_temporary_then_definitive_stop_in_one_message_is_accepted(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    """OP377 within one message: the definitive stop may follow the temporary one (same or later Einddatum)."""
+    w, nummer = toegewezen()
+    assert _start(w, Regel(nummer, INGANG)) == {}
+    assert _stop(w, Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=5), reden="20"),
+                 Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=5), reden="31")) == {}
+
+
+def test_CS139_on_the_start(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    w, nummer = toegewezen()
+    _rejected(w, start(w.aanbieder, w.gemeente, w.client(geboortedatum=date(2012, 5, 15), datum_gebruik="1"),
+                       [Regel(nummer, INGANG)]), "CS139")
+
+
+# ---- OP271 / OP272: was the start / stop in time? ------------------------------------------------------
+def _tijdig(w: World, nummer: int) -> list[tuple[str, str | None, bool | None]]:
+    regie = w.gem.get(f"/v1/toewijzingen/{nummer}").json()["regie"]
+    return [(r["soort"], r["redenBeeindiging"], r["tijdig"]) for r in regie]
+
+
+def test_OP271_OP272_terugwerkende_kracht_and_stop_after_temporary_stop(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    """The toewijzing was issued today from 20 days ago (terugwerkende kracht): a start today is in time (OP271:
+    5 werkdagen after receipt of the 301). The temporary stop of 18 days ago is late; the definitive stop after
+    it is due once the end was known (OP272), which no message says: not to be established while the toewijzing
+    still runs."""
+    w, nummer = toegewezen()
+    assert _start(w, Regel(nummer, INGANG)) == {}
+    assert _stop(w, Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=2), reden="20")) == {}
+    assert _stop(w, Regel(nummer, INGANG, einddatum=INGANG + timedelta(days=2), reden="31")) == {}
+    assert _tijdig(w, nummer) == [("start", None, True), ("stop", "20", False), ("stop", "31", None)]
+
+
+def test_OP272_definitive_stop_after_temporary_stop_is_late_after_the_toewijzing_ended(world) -> None:  # type: ignore[no-untyped-def]
+    """By the end of the toewijzing it was known that delivery stopped for good: more than 5 werkdagen after
+    that, the definitive stop is late whatever its Einddatum."""
+    w = world()
+    ingang, eind = TODAY - timedelta(days=60), TODAY - timedelta(days=15)
+    nummer = w.toewijzing(ingangsdatum=ingang.isoformat(), einddatum=eind.isoformat())["toewijzing"]["toewijzingNummer"]
+    assert _start(w, Regel(nummer, ingang)) == {}
+    assert _stop(w, Regel(nummer, ingang, einddatum=ingang + timedelta(days=5), reden="20")) == {}
+    assert _stop(w, Regel(nummer, ingang, einddatum=ingang + timedelta(days=5), reden="31")) == {}
+    assert _tijdig(w, nummer) == [("start", None, True), ("stop", "20", False), ("stop", "31", False)]

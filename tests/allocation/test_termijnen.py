@@ -120,3 +120,22 @@ def test_retour_and_start_obligations_of_the_aanbieder(world) -> None:  # type: 
 def test_overdue_gauge_is_exported(world, stack) -> None:  # type: ignore[no-untyped-def]
     metrics = httpx.get(stack.url("allocation") + "/metrics", timeout=10).text
     assert 'deadlines_overdue{kind="start-zorg",service="allocation"}' in metrics
+
+
+def test_OP271_start_term_runs_from_the_toewijzing_when_assigned_with_terugwerkende_kracht(world) -> None:  # type: ignore[no-untyped-def]
+    """A toewijzing sent today from 20 days ago: the 305 is due 5 werkdagen after receipt of the 301, not 5
+    werkdagen after the ingangsdatum. One sent ahead of its ingangsdatum: 5 werkdagen after that date."""
+    far = (TODAY + timedelta(days=60)).isoformat()
+
+    def start_termijn(w: World, nummer: int) -> tuple[str, str]:
+        [t] = [t for t in _termijnen(w, peildatum=far) if t.get("toewijzingNummer") == nummer and t["soort"] == "start-zorg"]
+        return t["sinds"], t["uiterlijk"]
+
+    terug = world()
+    nummer = terug.toewijzing(ingangsdatum=(TODAY - timedelta(days=20)).isoformat())["toewijzing"]["toewijzingNummer"]
+    assert start_termijn(terug, nummer) == (TODAY.isoformat(), d.start_stop_uiterlijk(WET, TODAY).isoformat())
+
+    vooruit = world()
+    ingang = TODAY + timedelta(days=10)
+    nummer = vooruit.toewijzing(ingangsdatum=ingang.isoformat())["toewijzing"]["toewijzingNummer"]
+    assert start_termijn(vooruit, nummer) == (ingang.isoformat(), d.start_stop_uiterlijk(WET, ingang).isoformat())

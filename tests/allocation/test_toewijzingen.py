@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import JSON, column, create_engine, table, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.conformance import oracle
@@ -281,3 +281,137 @@ def test_events_for_the_declaration_service(world, stack) -> None:  # type: igno
         "omvang": {"volume": 4, "eenheid": "04", "frequentie": "2"}, "budget": None, "status": "actief",
         "berichtId": out["berichtId"]}
     assert events[1]["toewijzing"]["status"] == "verwijderd"
+
+
+# ---- IV066 / OP033x1: which changes keep the ToewijzingNummer --------------------------------------
+@pytest.mark.parametrize("wijziging", [
+    {"omvang": {"volume": 8, "eenheid": "04", "frequentie": "2"}},  # no date: the whole period
+    {"omvang": {"volume": 8, "eenheid": "04", "frequentie": "2"}, "wijzigingsdatum": "INGANG"},
+    {"omvang": {"volume": 4, "eenheid": "04", "frequentie": "4"}, "wijzigingsdatum": "INGANG"},  # other frequentie
+])
+def test_IV066_other_omvang_from_the_ingangsdatum_is_409(world, wijziging) -> None:  # type: ignore[no-untyped-def]
+    """Frequentie 2 (not 'totaal'): a new Omvang cannot be written over the toewijzing on the same number, and
+    it cannot start a successor on the ingangsdatum either (the old one would end the day before it began)."""
+    w = world()
+    ingang = TODAY - timedelta(days=30)
+    tw = w.toewijzing(ingangsdatum=ingang.isoformat())["toewijzing"]
+    body = {"redenWijziging": "08", **wijziging}
+    if body.get("wijzigingsdatum") == "INGANG":
+        body["wijzigingsdatum"] = ingang.isoformat()
+    resp = w.gem.patch(f"/v1/toewijzingen/{tw['toewijzingNummer']}", json=body)
+    assert resp.status_code == 409, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    assert resp.json()["code"] == "IV066" and "nieuw nummer" in resp.json()["detail"]
+    after = w.gem.get(f"/v1/toewijzingen/{tw['toewijzingNummer']}").json()
+    assert after["versie"] == 1 and after["omvang"] == {"volume": 4, "eenheid": "04", "frequentie": "2"}
+    assert w.gem.post("/v1/toewijzingen/zoeken", json={"bsn": w.bsn}).json()["count"] == 1
+
+
+def test_IV066_volume_of_a_totaal_toewijzing_changes_on_the_same_number(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    tw = w.toewijzing(omvang={"volume": 40, "eenheid": "04", "frequentie": "6"})["toewijzing"]
+    resp = w.gem.patch(f"/v1/toewijzingen/{tw['toewijzingNummer']}", json={
+        "redenWijziging": "08", "omvang": {"volume": 60, "eenheid": "04", "frequentie": "6"}})
+    assert resp.status_code == 200, resp.text
+    [changed] = resp.json()["gewijzigd"]
+    assert changed["toewijzingNummer"] == tw["toewijzingNummer"] and changed["omvang"]["volume"] == 60
+    tp = _producten(_301(w, resp.json()["berichtId"]))[tw["toewijzingNummer"]]
+    assert tp.findtext("{*}Omvang/{*}Volume") == "60" and tp.findtext("{*}RedenWijziging") == "08"
+
+
+def test_IV066_other_eenheid_of_a_totaal_toewijzing_needs_a_new_toewijzing(world) -> None:  # type: ignore[no-untyped-def]
+    """Only the Volume may change in place (OP033x1); another Eenheid is another Omvang."""
+    w = world()
+    tw = w.toewijzing(omvang={"volume": 40, "eenheid": "04", "frequentie": "6"})["toewijzing"]
+    resp = w.gem.patch(f"/v1/toewijzingen/{tw['toewijzingNummer']}", json={
+        "redenWijziging": "08", "omvang": {"volume": 2400, "eenheid": "01", "frequentie": "6"}})
+    assert resp.status_code == 409 and resp.json()["code"] == "IV066"
+
+
+# ---- IV099: RedenWijziging only on what changed -----------------------------------------------------
+def test_IV099_unchanged_toewijzing_in_a_later_301_has_no_reden_wijziging(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    first = w.toewijzing()["toewijzing"]["toewijzingNummer"]
+    w.gem.patch(f"/v1/toewijzingen/{first}", json={"redenWijziging": "04",
+                                                   "einddatum": date(TODAY.year + 2, 6, 30).isoformat()})
+    second_code = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
+    out = w.toewijzing(product={"categorie": w.categorie, "code": second_code})
+    producten = _producten(_301(w, out["berichtId"]))
+    assert set(producten) == {first, out["toewijzing"]["toewijzingNummer"]}
+    # the first one is in the 301 (OP087) but unchanged since the 301 that said 04: no RedenWijziging
+    assert producten[first].find("{*}RedenWijziging") is None
+    assert w.gem.get(f"/v1/toewijzingen/{first}").json()["redenWijziging"] == "04"  # its own history keeps it
+
+
+# ---- the client's Contact in the 301: TR061, TR006, CD034, CD005, CD025, CS089 ------------------------
+ADRES_NL = {"huisnummer": 12, "postcode": "7607AB", "straatnaam": "Grotestraat", "plaatsnaam": "Almelo", "landcode": "NL"}
+
+
+@pytest.mark.parametrize("contact, name, code", [
+    ({"soort": "01", "telefoon": "0546123456"}, "client.contact.adres.postcode", "CD034"),
+    ({"soort": "03", "telefoon": "0546123456"}, "client.contact.adres.postcode", "CD034"),
+    ({"soort": "04", "telefoon": "0546123456"}, "client.contact.soort", "TR061"),
+    ({"soort": "02", "email": "a@example.org"}, "client.contact.telefoon", "TR006"),
+    ({"soort": "02", "telefoon": "0546123456", "adres": {"huisnummer": 12, "postcode": "7607AB"}},
+     "client.contact.adres.landcode", "CD005"),
+    ({"soort": "02", "telefoon": "0546123456", "adres": {"plaatsnaam": "Brussel", "landcode": "BE"}},
+     "client.contact.adres.landcode", "CD005"),
+    ({"soort": "01", "telefoon": "0546123456", "adres": {"postcode": "7607AB", "landcode": "NL"}},
+     "client.contact.adres.huisnummer", "CD025"),
+    ({"soort": "01", "adres": {**ADRES_NL, "postcode": "7607 AB"}}, "client.contact.adres.postcode", "CS089"),
+    ({"soort": "01", "adres": {**ADRES_NL, "postcode": "0607AB"}}, "client.contact.adres.postcode", "CS089"),
+    ({"soort": "02", "telefoon": "0546123456", "adres": {"huisletter": "a"}}, "client.contact.adres.huisnummer",
+     "verplicht"),
+])
+def test_contact_conditions_are_400_naming_the_field(world, contact, name, code) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    body = w.toewijzing_body()
+    body["client"]["contact"] = contact
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 400, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [(name, code)]
+    assert w.gem.post("/v1/toewijzingen/zoeken", json={"bsn": w.bsn}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("contact, expected", [
+    ({"soort": "02", "telefoon": "0546123456"}, {"Soort": "02", "Adres": None, "Telefoonnummer": "0546123456"}),
+    ({"soort": "01", "adres": ADRES_NL}, {"Soort": "01", "Postcode": "7607AB", "LandCode": "NL", "Huisnummer": "12"}),
+    ({"soort": "03", "adres": {"huisnummer": 3, "postcode": "1000", "plaatsnaam": "Brussel", "landcode": "BE"}},
+     {"Soort": "03", "Postcode": "1000", "LandCode": "BE"}),
+])
+def test_valid_contact_goes_into_the_301_as_given(world, contact, expected) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    body = w.toewijzing_body()
+    body["client"]["contact"] = contact
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 201, resp.text
+    ct = _301(w, resp.json()["berichtId"]).find("{*}Client/{*}Contactgegevens/{*}Contact")
+    found = {"Soort": ct.findtext("{*}Soort"), "Adres": ct.find("{*}Adres"),
+             "Postcode": ct.findtext("{*}Adres/{*}Postcode"), "LandCode": ct.findtext("{*}Adres/{*}LandCode"),
+             "Huisnummer": ct.findtext("{*}Adres/{*}Huis/{*}Huisnummer"),
+             "Telefoonnummer": ct.findtext("{*}Telefoon/{*}Telefoon01/{*}Telefoonnummer")}
+    assert {k: found[k] for k in expected} == expected
+
+
+def test_stored_contact_that_breaks_a_condition_never_reaches_a_301(world, stack) -> None:  # type: ignore[no-untyped-def]
+    """A contact stored before the conditions were checked (here written straight into the database) is refused
+    with 409 before any 301 is built: the aanbieder would reject that 301 as a whole (CD034, 0001)."""
+    w = world()
+    tw = w.toewijzing()["toewijzing"]
+    settings = stack.settings("allocation")
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        with engine.begin() as conn:
+            if settings.resolved_schema():
+                conn.execute(text(f'SET search_path TO "{settings.resolved_schema()}"'))
+            client = table("client", column("id"), column("contact", JSON))
+            conn.execute(update(client).where(client.c.id == tw["clientId"])
+                         .values(contact={"soort": "01", "telefoon": "0546123456"}))
+    finally:
+        engine.dispose()
+    resp = w.gem.patch(f"/v1/toewijzingen/{tw['toewijzingNummer']}",
+                       json={"redenWijziging": "05", "einddatum": (TODAY + timedelta(days=30)).isoformat()})
+    assert resp.status_code == 409 and resp.json()["code"] == "contact-ongeldig", resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("contact.adres.postcode", "CD034")]
+    assert w.gem.get(f"/v1/toewijzingen/{tw['toewijzingNummer']}").json()["versie"] == 1

@@ -458,3 +458,159 @@ def test_TR375_generic_toewijzing_without_omvang(world) -> None:  # type: ignore
     nummer = tw["toewijzing"]["toewijzingNummer"]
     codes, _ = _vow(w, te_wijzigen=[TeWijzigen(nummer, ingang, EIND, (6, "04", "2"))])
     assert codes["TeWijzigenProduct"] == ["9375"]
+
+
+# ---- honouring a 317: IV093 / IV097 / TR379 and IV066 ---------------------------------------------
+def _301(w: World, bericht_id: str) -> object:
+    xml = w.inhoud(bericht_id)
+    assert oracle.validate(xml, f"{w.prefix}301") == []
+    oracle.assert_same_verdict(xml, f"{w.prefix}301", expected=True)
+    return parse_xml(xml)
+
+
+def _producten(root) -> dict[int, object]:  # type: ignore[no-untyped-def]
+    return {int(tp.findtext("{*}ToewijzingNummer")): tp for tp in root.iter("{*}ToegewezenProduct")}
+
+
+def test_IV093_every_product_of_the_honoured_vow_carries_its_referentie(world) -> None:  # type: ignore[no-untyped-def]
+    """IV093 example 1: A stays as it is (OngewijzigdProduct), B gets another Omvang from a later date. The 301
+    holds A unchanged without RedenWijziging, B ended the day before with 12, and B's successor with a new
+    number without RedenWijziging; all three carry the VOW's ReferentieAanbieder (IV097, TR379)."""
+    w = world()
+    ingang = TODAY - timedelta(days=30)
+    a = w.toewijzing(ingangsdatum=ingang.isoformat())["toewijzing"]["toewijzingNummer"]
+    # an earlier change by the gemeente: A carries RedenWijziging 04 in that 301, not in the next ones
+    assert w.gem.patch(f"/v1/toewijzingen/{a}", json={"redenWijziging": "04",
+                                                      "einddatum": (EIND + timedelta(days=60)).isoformat()}).status_code == 200
+    code_b = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
+    b = w.toewijzing(ingangsdatum=ingang.isoformat(),
+                     product={"categorie": w.categorie, "code": code_b})["toewijzing"]["toewijzingNummer"]
+    ref, vanaf = new_ref("VOW"), TODAY + timedelta(days=10)
+    codes, _ = _vow(w, referentie=ref, ongewijzigd=[a], te_wijzigen=[TeWijzigen(b, vanaf, EIND, (6, "04", "2"))])
+    assert codes == {}
+    [v] = w.verzoeken()
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen")
+    assert resp.status_code == 201, resp.text
+    producten = _producten(_301(w, resp.json()["berichtId"]))
+    [opvolger] = set(producten) - {a, b}
+    assert {n: tp.findtext("{*}ReferentieAanbieder") for n, tp in producten.items()} == {a: ref, b: ref, opvolger: ref}
+    assert producten[a].find("{*}RedenWijziging") is None
+    assert producten[b].findtext("{*}RedenWijziging") == "12"
+    assert producten[b].findtext("{*}Einddatum") == (vanaf - timedelta(days=1)).isoformat()
+    assert producten[opvolger].find("{*}RedenWijziging") is None
+    assert producten[opvolger].findtext("{*}Ingangsdatum") == vanaf.isoformat()
+    assert producten[opvolger].findtext("{*}Omvang/{*}Volume") == "6"
+    assert producten[opvolger].findtext("{*}Product/{*}Code") == code_b
+
+
+def test_IV066_vow_with_another_omvang_for_the_whole_period_cannot_be_honoured(met_toewijzing) -> None:  # type: ignore[no-untyped-def]
+    """TR357 makes a change in the past cover the whole period; another Omvang cannot be given on the same number
+    (IV066), and ending the toewijzing the day before its ingangsdatum is impossible: 409, nothing changes."""
+    w, nummer = met_toewijzing()
+    ingang = TODAY - timedelta(days=30)
+    assert _vow(w, te_wijzigen=[TeWijzigen(nummer, ingang, EIND, (6, "04", "2"))])[0] == {}
+    [v] = w.verzoeken()
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen")
+    assert resp.status_code == 409, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json") and resp.json()["code"] == "IV066"
+    assert w.verzoeken()[0]["status"] == "open"
+    tw = w.gem.get(f"/v1/toewijzingen/{nummer}").json()
+    assert tw["versie"] == 1 and tw["omvang"]["volume"] == 4
+
+
+# ---- OP274 / OP346: 8 weeks after the dagtekening of the verzoek ------------------------------------
+@pytest.mark.parametrize("soort", ["vot", "vow"])
+def test_in_onderzoek_runs_8_weeks_from_the_dagtekening_of_the_verzoek(world, soort: str) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    dagtekening = TODAY - timedelta(days=10)
+    if soort == "vot":
+        codes, _ = _vot(w, dagtekening=dagtekening)
+    else:
+        nummer = w.toewijzing(ingangsdatum=(TODAY - timedelta(days=30)).isoformat())["toewijzing"]["toewijzingNummer"]
+        codes, _ = _vow(w, dagtekening=dagtekening,
+                        te_wijzigen=[TeWijzigen(nummer, TODAY + timedelta(days=5), EIND + timedelta(days=30), (4, "04", "2"))])
+    assert codes == {}
+    [v] = w.verzoeken()
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/onderzoeken")
+    assert resp.status_code == 201, resp.text
+    uiterlijk = dagtekening + timedelta(weeks=8)
+    assert resp.json()["verzoek"]["uiterlijk"] == uiterlijk.isoformat()
+    termijn = [t for t in w.gem.get("/v1/termijnen", params={"status": "alle"}).json()["results"]
+               if t.get("verzoekId") == v["id"]]
+    regel = "OP274" if soort == "vot" else "OP346"
+    assert [(t["soort"], t["regel"], t["sinds"], t["uiterlijk"]) for t in termijn] == [
+        ("antwoord-na-onderzoek", regel, dagtekening.isoformat(), uiterlijk.isoformat())]
+
+
+# ---- rules on 315 / 317 ------------------------------------------------------------------------
+def test_TR380_new_product_starts_after_the_dagtekening(met_toewijzing) -> None:  # type: ignore[no-untyped-def]
+    w, nummer = met_toewijzing()
+    _, resp = _vow(w, ongewijzigd=[nummer], nieuw=[Nieuw("45", "ZZ002", TODAY, EIND, (1, "04", "2"))])
+    _rejected(resp, "TR380")
+    codes, _ = _vow(w, ongewijzigd=[nummer], nieuw=[Nieuw("45", "ZZ002", TODAY + timedelta(days=1), EIND, (1, "04", "2"))])
+    assert codes == {}
+
+
+@pytest.mark.parametrize("gebruik, datum", [
+    ("1", date(2012, 5, 15)),  # only month and year known: the day is 01
+    ("2", date(2012, 5, 1)),  # only the year known: 01-01
+    ("3", date(2012, 1, 1)),  # unknown: 01-01-1900
+])
+def test_CS139_datum_gebruik_fits_the_datum(world, gebruik: str, datum: date) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    resp, _ = w.send(vot(w.aanbieder, w.gemeente, w.client(geboortedatum=datum, datum_gebruik=gebruik), [_aanvraag(w)]))
+    _rejected(resp, "CS139")
+    assert w.verzoeken() == []
+
+
+def test_CS139_partly_known_birth_date_is_accepted(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    resp, root = w.send(vot(w.aanbieder, w.gemeente, w.client(geboortedatum=date(2012, 1, 1), datum_gebruik="2"),
+                            [_aanvraag(w)]))
+    assert retourcodes(root) == {} and resp.headers["Berichten-Oordeel"] == "goedgekeurd"
+
+
+def test_TR002_unknown_means_datum_gebruik_3_with_1900_01_01(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    # DatumGebruik 3 alone does not make 1890 'unknown' (it also breaks CS139)
+    resp, _ = w.send(vot(w.aanbieder, w.gemeente, w.client(geboortedatum=date(1890, 1, 1), datum_gebruik="3"),
+                         [_aanvraag(w)]))
+    _rejected(resp, "TR002")
+    # 01-01-1900 with DatumGebruik 3 is more than 120 years ago, but unknown: accepted
+    resp, root = w.send(vot(w.aanbieder, w.gemeente, w.client(geboortedatum=date(1900, 1, 1), datum_gebruik="3"),
+                            [_aanvraag(w)]))
+    assert retourcodes(root) == {} and resp.headers["Berichten-Oordeel"] == "goedgekeurd"
+
+
+@pytest.mark.parametrize("rule, retourcode, categorie", [("TR412", "9412", "48"), ("TR375", "9375", None)])
+def test_TR412_TR375_judge_the_requested_einddatum(world, rule: str, retourcode: str, categorie: str | None) -> None:  # type: ignore[no-untyped-def]
+    """The toewijzing ends on 31-12-2020 (then Omvang was allowed without a code); the TeWijzigenProduct leaves
+    Einddatum empty, i.e. asks for no end: that is after 2020, so Omvang must stay empty. Only the requested
+    Einddatum counts, not the toewijzing's."""
+    w = world(code=None, categorie=categorie) if categorie else world(contract=False)
+    ingang = date(2020, 6, 1)
+    tw = w.toewijzing(ingangsdatum=ingang.isoformat(), einddatum="2020-12-31", omvang=None, budget=100_000,
+                      product={"categorie": w.categorie} if categorie else None)
+    nummer = tw["toewijzing"]["toewijzingNummer"]
+    codes, _ = _vow(w, dagtekening=date(2020, 12, 1), te_wijzigen=[TeWijzigen(nummer, ingang, None, (6, "04", "4"))])
+    assert codes["TeWijzigenProduct"] == [retourcode]
+
+
+def test_TR378_woonplaatsbeginsel_gemeente_is_a_cbs_code(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    _vot(w)
+    [v] = w.verzoeken()
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/afwijzingen", json={"redenAfwijzingVerzoek": "8", "gemeente": "0999"})
+    assert resp.status_code == 400 and resp.json()["code"] == "TR378", resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("gemeente", "TR378")]
+    assert w.verzoeken()[0]["status"] == "open"
+
+
+def test_honour_with_invalid_contact_is_400(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    _vot(w)
+    [v] = w.verzoeken()
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen", json={"contact": {"soort": "03", "telefoon": "0546123456"}})
+    assert resp.status_code == 400
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("contact.adres.postcode", "CD034")]
+    assert w.verzoeken()[0]["status"] == "open"

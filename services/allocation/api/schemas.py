@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from stdnum.nl import bsn as stdnum_bsn
+
+from ..rules.inhoud import contact_fouten
 
 Domein = Literal["jeugd", "wmo"]
 Eenheid = Literal["01", "04", "14", "16", "82", "83", "84"]
@@ -51,27 +54,52 @@ class Naam(Strict):
         return self
 
 
+def _fouten(model: str, fouten: list[tuple[str, str, str]]) -> ValidationError:
+    """A validation error per broken condition, on the field it names (`adres.postcode`), with the rule code as
+    its type: raised inside a model validator, pydantic puts these under the model's own location."""
+    return ValidationError.from_exception_data(model, [
+        InitErrorDetails(type=PydanticCustomError(code, tekst), loc=tuple(veld.split(".")), input=None)
+        for code, veld, tekst in fouten])
+
+
 class Adres(Strict):
     huisnummer: int | None = Field(None, ge=0, le=99999, examples=[12])
     huisletter: str | None = Field(None, min_length=1, max_length=1)
     toevoeging: str | None = Field(None, min_length=1, max_length=4)
-    postcode: str | None = Field(None, min_length=1, max_length=8, examples=["7607AB"])
+    postcode: str | None = Field(None, min_length=1, max_length=8, examples=["7607AB"],
+                                 description="bij landcode NL in de vorm 1234AB (CS089)")
     straatnaam: str | None = Field(None, min_length=1, max_length=24, examples=["Grotestraat"])
     plaatsnaam: str | None = Field(None, min_length=1, max_length=80, examples=["Almelo"])
-    landcode: str | None = Field(None, pattern=r"^[A-Z]{2}$", examples=["NL"])
+    landcode: str | None = Field(None, pattern=r"^[A-Z]{2}$", examples=["NL"],
+                                 description="verplicht bij een postcode, anders leeg (CD005)")
+
+    @model_validator(mode="after")
+    def _huis(self) -> Adres:
+        # the 301's Huis always has a Huisnummer (CDT_Huis): a huisletter or toevoeging alone would be lost
+        if self.huisnummer is None and (self.huisletter or self.toevoeging):
+            raise _fouten("Adres", [("verplicht", "huisnummer", "Een huisletter of toevoeging hoort bij een huisnummer.")])
+        return self
 
 
 class Contact(Strict):
-    soort: Literal["01", "02", "03", "04"] = Field("01", description="01 BRP, 02 correspondentie, 03 verblijf, 04 tijdelijk")
+    """The client's contact in the 301 (Contactgegevens/Contact). The conditions of the standard are checked here
+    (TR061, TR006, CD034, CD005, CD025, CS089): the aanbieder would reject a 301 that broke one as a whole."""
+
+    soort: Literal["01", "02", "03", "04"] = Field(
+        "01", description="01 BRP, 02 correspondentie, 03 verblijf, 04 tijdelijk; 04 alleen is niet genoeg (TR061); "
+                          "bij 01 en 03 is een adres met postcode verplicht (CD034)")
     adres: Adres | None = None
     telefoon: str | None = Field(None, pattern=r"^[0-9]{1,15}$", examples=["0546123456"])
     email: str | None = Field(None, min_length=3, max_length=80)
 
+    # no address in the examples: the API Design Rules linter reads an example key "postcode" as a POST operation
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"soort": "02", "telefoon": "0546123456"}]})
+
     @model_validator(mode="after")
-    def _tr006(self) -> Contact:
-        heeft_adres = self.adres is not None and self.adres.huisnummer is not None and self.adres.postcode
-        if not (self.telefoon or heeft_adres):
-            raise ValueError("TR006: een contact heeft een telefoonnummer en/of huisnummer met postcode")
+    def _condities(self) -> Contact:
+        fouten = contact_fouten(self.model_dump(exclude_none=True))
+        if fouten:
+            raise _fouten("Contact", fouten)
         return self
 
 
@@ -120,7 +148,7 @@ class ToewijzingNieuw(Strict):
         "domein": "jeugd", "aanbieder": "11110001",
         "client": {"bsn": "999900006", "geboortedatum": "2012-05-01", "geslacht": "1",
                    "naam": {"achternaam": "Wit", "voorvoegsel": "de", "voornamen": "Tom", "voorletters": "T"},
-                   "contact": {"soort": "01", "telefoon": "0546123456"}},
+                   "contact": {"soort": "02", "telefoon": "0546123456"}},
         "product": {"categorie": "45", "code": "45A03"}, "ingangsdatum": "2026-04-01", "einddatum": "2026-12-31",
         "omvang": {"volume": 4, "eenheid": "04", "frequentie": "2"},
         "verwijzer": {"type": "02", "naam": "Huisarts Jansen"},
@@ -135,7 +163,9 @@ class ToewijzingWijziging(Strict):
     omvang: Omvang | None = None
     budget: int | None = Field(None, ge=0, le=99_999_999)
     wijzigingsdatum: date | None = Field(
-        None, description="vanaf wanneer een nieuwe omvang geldt; na de ingangsdatum volgt een nieuwe toewijzing (OP257)")
+        None, description="vanaf wanneer een nieuwe omvang geldt (verplicht bij een andere omvang, behalve alleen het "
+                          "volume bij frequentie 6): deze toewijzing eindigt de dag ervoor en een nieuwe toewijzing met "
+                          "een nieuw nummer begint op die datum, die dus na de ingangsdatum ligt (IV066, OP257)")
     commentaar: str | None = Field(None, min_length=1, max_length=1000)
     gemeente: Cbs | None = Field(None, description="alleen voor een regio")
     domein: Domein | None = Field(None, description="alleen nodig als het nummer in beide domeinen bestaat")
@@ -208,7 +238,12 @@ class RegieUit(BaseModel):
     status: str
     berichtId: str
     ontvangenOp: date
-    tijdig: bool = Field(description="OP271/OP272: binnen 5 werkdagen na de daadwerkelijke start/stop ontvangen")
+    tijdig: bool | None = Field(
+        description="OP271/OP272: binnen 5 werkdagen na de daadwerkelijke start/stop ontvangen (bij een toewijzing met "
+                    "terugwerkende kracht: na ontvangst van de toewijzing); null als dat niet is vast te stellen (een "
+                    "definitieve stop na een tijdelijke stop hoort binnen 5 werkdagen nadat de definitieve beëindiging "
+                    "bekend was, en dat moment staat in geen bericht; te laat is hij in elk geval als hij later komt dan "
+                    "5 werkdagen na het einde van de toewijzing)")
 
 
 class ToewijzingDetail(ToewijzingUit):
@@ -253,7 +288,8 @@ class VerzoekUit(BaseModel):
     berichtId: str = Field(description="het 315- of 317-bericht")
     dagtekening: date
     ontvangenOp: date
-    uiterlijk: date = Field(description="OP274/OP346: 5 werkdagen; in onderzoek 8 weken")
+    uiterlijk: date = Field(description="OP274/OP346: 5 werkdagen na ontvangst; in onderzoek 8 weken na dagtekening "
+                                        "van het verzoek")
     inhoud: dict[str, Any]
     voorcontrole: str
     voorcontroleCodes: list[str] | None
@@ -273,7 +309,7 @@ class Honorering(Strict):
     """How to honour a verzoek; all fields optional."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"verwijsdatum": "2026-03-15", "contact": {"soort": "01", "telefoon": "0546123456"}},
+        {"verwijsdatum": "2026-03-15", "contact": {"soort": "02", "telefoon": "0546123456"}},
         {"afwijzenBijWeigering": True, "verwijsdatum": "2026-03-15"}]})
 
     contact: Contact | None = Field(None, description="contactgegevens als de gemeente die van de client nog niet heeft")

@@ -92,9 +92,11 @@ def lees(nummer: Nummer, caller: CallerDep, ctx: CtxDep, gemeente: GemeenteQ = N
     "/{nummer}", response_model=s.Mutatie,
     summary="Een toewijzing wijzigen: periode inkorten of oprekken, omvang of budget aanpassen",
     description=(
-        "Oprekken van de einddatum houdt het ToewijzingNummer (OP380) zolang de einddatum niet verstreken is; daarna "
-        "409 (geef een nieuwe toewijzing af). Een nieuwe omvang vanaf een `wijzigingsdatum` na de ingangsdatum beëindigt "
-        "deze toewijzing de dag ervoor en geeft een opvolger met een nieuw nummer (OP257). Elke wijziging geeft een 301 "
+        "Op hetzelfde ToewijzingNummer kunnen alleen de einddatum, het budget en het volume bij frequentie 6 (totaal "
+        "binnen geldigheidsduur) wijzigen (OP033x1, IV066). Oprekken van de einddatum houdt het nummer (OP380) zolang de "
+        "einddatum niet verstreken is; daarna 409 (geef een nieuwe toewijzing af). Elke andere omvang gaat in op een "
+        "`wijzigingsdatum` na de ingangsdatum: deze toewijzing eindigt de dag ervoor en een opvolger met een nieuw nummer "
+        "begint op die datum (IV066, OP257); zonder zo'n datum volgt 409 met code IV066. Elke wijziging geeft een 301 "
         "met alle actuele en gewijzigde toewijzingen (OP087) en een toewijzing-event."
     ),
     responses={**COMMON, **NOT_FOUND, **ELIGIBILITY, **CONFLICT},

@@ -6,7 +6,8 @@
 - `regie.py`: 305 start / 307 stop against earlier start/stop messages and toewijzingen.
 - `verzoek.py`: 315 verzoek om toewijzing / 317 verzoek om wijziging against earlier verzoeken and
   current toewijzingen.
+- `extern.py`: rules against an external source (TR378, the CBS gemeentecodes shipped as project data).
 
 `berichten rules` lists them all.
 """
-from . import inhoud, regie, verzoek  # noqa: F401  (registers the rules)
+from . import extern, inhoud, regie, verzoek  # noqa: F401  (registers the rules)

@@ -3,12 +3,13 @@ iJw/iWmo 3.2. Their Controleniveau is "bericht inhoud (xslt)" and their retourco
 rejects the whole message with a header-only retour (IV028), and the rule codes are recorded on the
 stored message and in the `Afkeur-Regels` response header.
 
-The same checks guard what the gemeente API puts in a 301 (`toewijzing_fouten`), so the platform never
-sends a toewijzing it would itself reject.
+The same checks guard what the gemeente API puts in a 301 (`toewijzing_fouten` for a ToegewezenProduct,
+`contact_fouten` for the client's Contact), so the platform never sends a 301 the aanbieder would reject.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Protocol
 
@@ -80,10 +81,18 @@ def bsn_elfproef(client: Any, _ctx: Any) -> bool:
     return len(client.bsn) == 9 and stdnum_bsn.is_valid(client.bsn)
 
 
+ONBEKENDE_GEBOORTEDATUM = date(1900, 1, 1)  # IV009: DatumGebruik 3 goes with 01-01-1900
+
+
+def geboortedatum_onbekend(datum: date | None, datum_gebruik: str | None) -> bool:
+    """TR002's toelichting: unknown means DatumGebruik 3 *and* Datum 01-01-1900, not DatumGebruik 3 alone."""
+    return datum_gebruik == "3" and datum == ONBEKENDE_GEBOORTEDATUM
+
+
 @rule("TR002", retourcode="0001", applies_to="Client", messages={"305", "307", "315"}, level="bericht",
       summary="Geboortedatum mag niet meer dan 120 jaar voor de Dagtekening liggen, tenzij onbekend.")
 def geboortedatum_niet_te_oud(client: Any, ctx: Any) -> bool:
-    if client.geboortedatum is None or client.datum_gebruik == "3":
+    if client.geboortedatum is None or geboortedatum_onbekend(client.geboortedatum, client.datum_gebruik):
         return True
     dag = ctx.dagtekening
     try:
@@ -91,6 +100,22 @@ def geboortedatum_niet_te_oud(client: Any, ctx: Any) -> bool:
     except ValueError:  # 29 February
         grens = dag.replace(year=dag.year - 120, day=28)
     return client.geboortedatum >= grens
+
+
+@rule("CS139", retourcode="0001", applies_to="Client", messages={"305", "307", "315"}, level="bericht",
+      summary="Voor Geboortedatum moeten DatumGebruik en Datum met elkaar in overeenstemming zijn.")
+def datum_gebruik_past_bij_datum(client: Any, _ctx: Any) -> bool:
+    """IV009: the unknown parts are 01 (day, month) or 1900 (year): DatumGebruik 1 day 01, 2 01-01, 3 01-01-1900."""
+    datum, gebruik = client.geboortedatum, client.datum_gebruik
+    if datum is None or gebruik is None:
+        return True
+    if gebruik == "3":
+        return datum == ONBEKENDE_GEBOORTEDATUM
+    if gebruik == "2":
+        return (datum.month, datum.day) == (1, 1)
+    if gebruik == "1":
+        return datum.day == 1
+    return True
 
 
 # ---- product conditions (315 AangevraagdProduct, 317 NieuwProduct / TeWijzigenProduct) -------------
@@ -159,6 +184,14 @@ def frequentie_bij_eenheid(a: ProductAanvraag, _ctx: Any = None) -> bool:
 @_register("CS343", "Eenheid 14, 16, 83 of 84 (na 2020): Frequentie 2, 4 of 6.", [VOT])
 def frequentie_bij_eenheid_vot(a: ProductAanvraag, _ctx: Any = None) -> bool:
     return frequentie_bij_eenheid(a)
+
+
+@rule("TR380", retourcode="0001", applies_to="NieuwProduct", messages={"317"}, level="bericht",
+      summary="GewensteIngangsdatum van een NieuwProduct ligt na de Dagtekening van het bericht.")
+def nieuw_product_na_dagtekening(n: ProductAanvraag, ctx: Any) -> bool:
+    """The official XSLT checks NieuwProduct/GewensteIngangsdatum strictly after the Dagtekening (OP343: a VOW
+    comes in time). A TeWijzigenProduct may ask for the past: TR357 governs that one."""
+    return n.ingangsdatum > ctx.dagtekening
 
 
 @rule("CD043", retourcode="0001", applies_to="AangevraagdProduct", messages={"315"}, level="bericht",
@@ -282,3 +315,77 @@ def toewijzing_fouten(a: ProductAanvraag, reden_wijziging: str | None = None) ->
     if reden_wijziging == "13" and a.einddatum != a.ingangsdatum:
         fouten.append(("CS335", "RedenWijziging 13 (verwijderd) alleen met einddatum gelijk aan ingangsdatum."))
     return fouten
+
+
+# ---- the gemeente API: the client's Contact in a 301 ------------------------------------------------
+# The 301 carries one Contact of the client (Contactgegevens/Contact). Its conditions are XSLT-level in the
+# standard: one broken condition makes the aanbieder reject the whole 301 with 0001, so the API refuses such
+# a contact (400 naming the field) and the 301 is never built with one. A contact is the dict the API stores:
+# {soort, adres: {huisnummer, huisletter, toevoeging, postcode, straatnaam, plaatsnaam, landcode}, telefoon, email}.
+SOORT_MET_ADRES = {"01", "02", "03"}  # TR061: BRP-adres, correspondentieadres, verblijfadres
+SOORT_MET_POSTCODE = {"01", "03"}  # CD034: BRP-adres and verblijfadres
+POSTCODE_NL = re.compile(r"^[1-9][0-9]{3}[a-zA-Z]{2}$")  # CS089, the pattern of the official XSLT ("1000ZZ")
+
+
+def _adres(contact: Mapping[str, Any]) -> Mapping[str, Any]:
+    return contact.get("adres") or {}
+
+
+def _soort(contact: Mapping[str, Any]) -> str:
+    return contact.get("soort") or "01"  # the API's default, and what the 301 builder writes
+
+
+def contact_met_adressoort(contact: Mapping[str, Any]) -> bool:
+    """TR061: a Client has at least one Contact of Soort 01, 02 or 03; the 301 carries exactly one."""
+    return _soort(contact) in SOORT_MET_ADRES
+
+
+def contact_bereikbaar(contact: Mapping[str, Any]) -> bool:
+    """TR006: Contact has a Telefoon, and/or Huis and Postcode."""
+    adres = _adres(contact)
+    return bool(contact.get("telefoon")) or (adres.get("huisnummer") is not None and bool(adres.get("postcode")))
+
+
+def postcode_bij_soort(contact: Mapping[str, Any]) -> bool:
+    """CD034: Soort 01 (BRP-adres) or 03 (verblijfadres): Adres with Postcode."""
+    return _soort(contact) not in SOORT_MET_POSTCODE or bool(_adres(contact).get("postcode"))
+
+
+def landcode_bij_postcode(contact: Mapping[str, Any]) -> bool:
+    """CD005: LandCode when Postcode is filled, otherwise empty."""
+    adres = _adres(contact)
+    return bool(adres.get("postcode")) == bool(adres.get("landcode"))
+
+
+def huis_in_nederland(contact: Mapping[str, Any]) -> bool:
+    """CD025: LandCode NL: Huis (with its Huisnummer) is required."""
+    adres = _adres(contact)
+    return adres.get("landcode") != "NL" or adres.get("huisnummer") is not None
+
+
+def nederlandse_postcode(contact: Mapping[str, Any]) -> bool:
+    """CS089: LandCode NL: the Postcode has the Dutch format 1234AB."""
+    adres = _adres(contact)
+    postcode = adres.get("postcode")
+    return adres.get("landcode") != "NL" or not postcode or bool(POSTCODE_NL.match(postcode))
+
+
+# (rule code, field inside the contact, Dutch reason, check)
+CONTACT_CONDITIES: list[tuple[str, str, str, Any]] = [
+    ("TR061", "soort", "Het contact van de client heeft soort 01 (BRP-adres), 02 (correspondentieadres) of 03 "
+                       "(verblijfadres); 04 (tijdelijk verblijfadres) alleen is niet genoeg.", contact_met_adressoort),
+    ("TR006", "telefoon", "Een contact heeft een telefoonnummer, of een adres met huisnummer en postcode.",
+     contact_bereikbaar),
+    ("CD034", "adres.postcode", "Bij soort 01 (BRP-adres) of 03 (verblijfadres) is een adres met postcode verplicht.",
+     postcode_bij_soort),
+    ("CD005", "adres.landcode", "Landcode is verplicht als er een postcode is, en blijft anders leeg.",
+     landcode_bij_postcode),
+    ("CD025", "adres.huisnummer", "Bij landcode NL is het huisnummer verplicht.", huis_in_nederland),
+    ("CS089", "adres.postcode", "Bij landcode NL heeft de postcode de vorm 1234AB (vier cijfers, niet beginnend met "
+                                "0, en twee letters, zonder spatie).", nederlandse_postcode),
+]
+
+
+def contact_fouten(contact: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Every condition the 301's Contact would break, as (rule code, field, Dutch reason)."""
+    return [(code, veld, tekst) for code, veld, tekst, check in CONTACT_CONDITIES if not check(contact)]

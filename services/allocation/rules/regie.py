@@ -36,6 +36,7 @@ class RegieContext:
     contracten: dict[tuple[str | None, str | None, date], ContractProduct | None] = field(default_factory=dict)
     # keys removed by StatusAanlevering 3 earlier in this message (a correction may come with its replacement)
     verwijderd_in_bericht: set[tuple[Any, ...]] = field(default_factory=set)
+    _nieuw_per_start: dict[tuple[Any, ...], list[RegieProduct]] | None = field(default=None, repr=False)
 
     def starts(self, sleutel: tuple[Any, ...], *, raw: bool = False) -> list[Regie]:
         """Actueel starts with this key; unless `raw`, not counting those this message removes."""
@@ -46,6 +47,24 @@ class RegieContext:
         """Actueel stops of the start with this key; unless `raw`, not counting those this message removes."""
         return [r for r in self.regie if r.soort == "stop" and r.actueel and _start_key(r) == start_sleutel
                 and (raw or (*_start_key(r), r.reden_beeindiging) not in self.verwijderd_in_bericht)]
+
+    def eerdere_stops_in_bericht(self, p: RegieProduct) -> list[RegieProduct]:
+        """New stops of the same start earlier in this message: to the rules they were received before p, as
+        for TR326 (TR413/TR414/TR415 hold within one 307 too). Indexed once per message (hot path)."""
+        if self._nieuw_per_start is None:
+            self._nieuw_per_start = {}
+            for other in self.bericht.producten:
+                if other.status == "1":
+                    self._nieuw_per_start.setdefault(other.start_sleutel(), []).append(other)
+        zelfde = self._nieuw_per_start.get(p.start_sleutel(), [])
+        for i, other in enumerate(zelfde):
+            if other is p:
+                return zelfde[:i]
+        return zelfde
+
+    def alle_stops(self, p: RegieProduct) -> list[Any]:
+        """The actueel stops of p's start: stored ones (not removed by this message) and earlier ones in it."""
+        return [*self.stops(p.start_sleutel()), *self.eerdere_stops_in_bericht(p)]
 
     def lopende_starts(self, p: RegieProduct) -> list[Regie]:
         """TR326: starts of the same toegewezen product without a stop after them."""
@@ -156,7 +175,7 @@ def geen_tweede_tijdelijke_stop(p: RegieProduct, ctx: RegieContext) -> bool:
     """Is er al een tijdelijke stop (20) voor dezelfde start, dan is de nieuwe stop niet opnieuw tijdelijk."""
     if p.status != "1" or p.reden_beeindiging != TIJDELIJK:
         return True
-    return not any(r.reden_beeindiging == TIJDELIJK for r in ctx.stops(p.start_sleutel()))
+    return not any(r.reden_beeindiging == TIJDELIJK for r in ctx.alle_stops(p))
 
 
 @rule("TR414", retourcode="9414", applies_to="StopProduct", messages={"307"})
@@ -164,7 +183,7 @@ def stop_einddatum_niet_eerder(p: RegieProduct, ctx: RegieContext) -> bool:
     """Is er al een stop voor dezelfde start, dan is Einddatum >= de Einddatum van die stop."""
     if p.status != "1" or p.einddatum is None:
         return True
-    return all(r.einddatum is None or p.einddatum >= r.einddatum for r in ctx.stops(p.start_sleutel()))
+    return all(r.einddatum is None or p.einddatum >= r.einddatum for r in ctx.alle_stops(p))
 
 
 @rule("TR415", retourcode="9415", applies_to="StopProduct", messages={"307"})
@@ -172,4 +191,4 @@ def geen_stop_na_definitieve_stop(p: RegieProduct, ctx: RegieContext) -> bool:
     """Na een definitieve stop (RedenBeeindiging niet 20) volgt geen nieuwe stop voor dezelfde start."""
     if p.status != "1":
         return True
-    return not any(r.reden_beeindiging != TIJDELIJK for r in ctx.stops(p.start_sleutel()))
+    return not any(r.reden_beeindiging != TIJDELIJK for r in ctx.alle_stops(p))

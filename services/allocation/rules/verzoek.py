@@ -124,20 +124,25 @@ def omvang_bij_specifieke_toewijzing(w: TeWijzigenProduct, ctx: VerzoekContext) 
 
 @rule("TR412", retourcode="9412", applies_to="TeWijzigenProduct", messages={"317"})
 def geen_omvang_bij_aspecifieke_toewijzing(w: TeWijzigenProduct, ctx: VerzoekContext) -> bool:
-    """Toewijzing met categorie maar zonder code (en einddatum na 2020 of leeg): Omvang leeg laten."""
+    """Toewijzing met categorie maar zonder code (en einddatum na 2020 of leeg): Omvang leeg laten.
+
+    The einddatum is the TeWijzigenProduct's own (the requested one), as CD080/CD095/CD096 take the einddatum
+    of the class that carries the Omvang: an empty Einddatum asks for no end, so it counts as after 2020."""
     tw = ctx.actuele(w.toewijzing_nummer)
     if tw is None or not tw.categorie or tw.code:
         return True  # TR375 covers a toewijzing without any product
-    return not (na_2020(w.einddatum or tw.einddatum) and w.heeft_omvang)
+    return not (na_2020(w.einddatum) and w.heeft_omvang)
 
 
 @rule("TR375", retourcode="9375", applies_to="TeWijzigenProduct", messages={"317"})
 def geen_omvang_bij_generieke_toewijzing(w: TeWijzigenProduct, ctx: VerzoekContext) -> bool:
-    """Toewijzing zonder Product (en einddatum na 2020 of leeg): Omvang leeg laten."""
+    """Toewijzing zonder Product (en Einddatum na 2020 of leeg): Omvang leeg laten.
+
+    The requested Einddatum (the TeWijzigenProduct's own), as in TR412."""
     tw = ctx.actuele(w.toewijzing_nummer)
     if tw is None or tw.categorie:
         return True
-    return not (na_2020(w.einddatum or tw.einddatum) and w.heeft_omvang)
+    return not (na_2020(w.einddatum) and w.heeft_omvang)
 
 
 @rule("TR361", retourcode="9361", applies_to="NieuwProduct", messages={"317"})
