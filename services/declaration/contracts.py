@@ -136,10 +136,12 @@ class ContractCache:
         return None
 
     def get(self, ctx: ServiceContext, gemeente: str, aanbieder: str, domein: str,
-            products: Iterable[tuple[str, str]] = ()) -> ContractTerms:
+            products: Iterable[tuple[str, str]] = (), *, revalidate: bool = False) -> ContractTerms:
+        """The contract terms, from the cache within its TTL. `revalidate` asks eligibility anyway (a
+        conditional request: 304 when nothing changed), for overviews people read right after a change."""
         key = (gemeente, aanbieder, domein)
         cached = self._fresh(key)
-        if cached is not None and all(cached.knows(cat, code) for cat, code in products):
+        if cached is not None and not revalidate and all(cached.knows(cat, code) for cat, code in products):
             return cached
         previous = cached or self._entries.get(key)
         try:
@@ -196,9 +198,9 @@ def cache_for(ctx: ServiceContext) -> ContractCache:
 
 
 def terms_or_503(ctx: ServiceContext, gemeente: str, aanbieder: str, domein: str,
-                 products: Iterable[tuple[str, str]] = ()) -> ContractTerms:
+                 products: Iterable[tuple[str, str]] = (), *, revalidate: bool = False) -> ContractTerms:
     try:
-        return cache_for(ctx).get(ctx, gemeente, aanbieder, domein, products)
+        return cache_for(ctx).get(ctx, gemeente, aanbieder, domein, products, revalidate=revalidate)
     except ContractTermsUnavailable as exc:
         log.warning("contractvoorwaarden_onbereikbaar", gemeente=gemeente, aanbieder=aanbieder, reden=str(exc))
         raise Problem(

@@ -202,6 +202,9 @@ class EarlierPrestatie:
 
     id: int | None
     ref: str
+    # the gemeente it was declared to: ReferentieNummers are unique per aanbieder (TR314), ToewijzingNummers only
+    # per gemeente (TR332), so a credit cancels a debet of its own gemeente only (TR323)
+    gemeente: str
     nummer: int
     categorie: str
     code: str

@@ -1,4 +1,4 @@
-"""Tables of the declaration service (its own database; migrations/declaration/versions/0002_*).
+"""Tables of the declaration service (its own database; migrations/declaration/versions/0002_*, 0003_*).
 
 - `toewijzing`: the read model of the toewijzingen, fed by the allocation service's events (highest versie
   wins); the declaration service never asks allocation while judging.
@@ -9,9 +9,10 @@
 - `betaalblokkade`: a gemeente holding payments to an aanbieder (suspected fraud).
 
 Uniqueness the standard requires is a database constraint, not only a check in code: DeclaratieNummer per
-aanbieder per domein (TR333), ReferentieNummer per aanbieder per domein (TR314, through `ref_claim`), one
-declaratie per DeclaratiePeriode per aanbieder × gemeente × domein (TR318), ToewijzingNummer per gemeente per
-domein (TR332, in the read model).
+aanbieder per domein (TR333), ReferentieNummer per aanbieder per domein (TR314, through `ref_claim`),
+ToewijzingNummer per gemeente per domein (TR332, in the read model). The DeclaratiePeriode is not unique:
+a second declaratie for the same month as the last one is allowed (IV090); TR318 only refuses an earlier
+month, which is an order between rows, not a key (the lock per aanbieder × domein serialises it).
 """
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ class Declaratie(DeclarationBase):
 
     __table_args__ = (
         UniqueConstraint("aanbieder", "domein", "declaratie_nummer", name="uq_declaratie_nummer"),  # TR333
-        UniqueConstraint("aanbieder", "gemeente", "domein", "periode_begin", name="uq_declaratie_periode"),  # TR318
+        # TR318 reads max(periode_begin) per aanbieder × gemeente × domein for every declaratie (not unique: IV090)
+        Index("ix_declaratie_periode_begin", "aanbieder", "gemeente", "domein", "periode_begin"),
         Index("ix_declaratie_gemeente_periode", "gemeente", "periode"),
         Index("ix_declaratie_aanbieder_periode", "aanbieder", "periode"),
     )

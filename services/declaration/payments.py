@@ -256,7 +256,8 @@ def betaalschema(ctx: ServiceContext, session: Session, party: Party, year: int,
     domains = [domein] if domein else ["jeugd", "wmo"]
     for gemeente, aanbieder in pairs:
         for dom in domains:
-            terms = terms_or_503(ctx, gemeente, aanbieder, dom)
+            # revalidated: the schedule is read right after a contract change, not judged in bulk
+            terms = terms_or_503(ctx, gemeente, aanbieder, dom, revalidate=True)
             held = (gemeente, aanbieder) in blocks
             for line in terms.all_lines():
                 if line.uitvoeringsvariant != "taakgericht":

@@ -37,6 +37,21 @@ def next_month_first(day: date) -> date:
     return month_last(day) + timedelta(days=1)
 
 
+def productperiode_begin(day: date, ingangsdatum: date) -> date:
+    """TR387: the Begindatum of the ProductPeriode of the month of `day`: the 1st, "tenzij de Ingangsdatum van
+    de toewijzing later in de betreffende maand ligt. In dat geval is de Begindatum van de ProductPeriode gelijk
+    aan de Begindatum van de toewijzing" (so the 1st is then wrong, not merely the Ingangsdatum allowed)."""
+    first = month_first(day)
+    return ingangsdatum if first < ingangsdatum <= month_last(first) else first
+
+
+def productperiode_end(day: date, einddatum: date | None) -> date:
+    """TR388: the Einddatum of the ProductPeriode of the month of `day`: the last day, unless the toewijzing's
+    Einddatum lies earlier in that month, then that Einddatum (an open-ended toewijzing: the last day)."""
+    last = month_last(day)
+    return einddatum if einddatum is not None and month_first(last) <= einddatum < last else last
+
+
 def days_inclusive(begin: date, end: date) -> int:
     return (end - begin).days + 1
 
@@ -97,7 +112,7 @@ def max_in_period(t: Toewijzing, begin: date, end: date, outputgericht: bool) ->
     return None
 
 
-def max_in_toewijzing(t: Toewijzing) -> int | None:
+def max_in_toewijzing(t: Toewijzing, outputgericht: bool) -> int | None:
     """The most all prestaties of a toewijzing together may hold (TR322); None when unbounded (no Omvang,
     or an open-ended toewijzing with a per-period frequentie)."""
     volume = omvang_norm(t)
@@ -108,14 +123,29 @@ def max_in_toewijzing(t: Toewijzing) -> int | None:
         return volume
     if t.einddatum is None:
         return None
-    days = days_inclusive(t.ingangsdatum, t.einddatum)
     if freq == PER_DAG:
-        return volume * days
+        return volume * days_inclusive(t.ingangsdatum, t.einddatum)
     if freq == PER_WEEK:
-        return volume * -(-days // 7)  # IV076: 07-07-2025 t/m 07-09-2025 = 9 weeks
+        return volume * toewijzing_weeks(t, t.einddatum, outputgericht)
     if freq == PER_MAAND:
         return volume * months_touched(t.ingangsdatum, t.einddatum)
     return None
+
+
+def toewijzing_weeks(t: Toewijzing, end: date, outputgericht: bool) -> int:
+    """The weeks of a toewijzing ending on `end`, counted the way IV077 counts them for each variant, with the
+    same week helpers as max_in_period (TR321), so a period and the whole toewijzing never disagree on a week:
+
+    - inspanningsgericht: the (broken) calendar weeks touched, "07-10-2025 t/m 30-12-2025 = week 41 t/m
+      week 52 + 1 = 13 weken". Days / 7 rounded up is one week short when the toewijzing starts later in its
+      first week than it ends in its last: 01-04-2026 (a Wednesday) t/m 30-06-2026 is 91 days, 13 × 7, but
+      touches week 14 t/m 27, 14 weeks;
+    - outputgericht: the Sundays, plus 1 when the Einddatum is no Sunday (the broken last week is declared in
+      the period of the last Sunday, IV076): exactly the sum of the per-period weeks.
+    """
+    if outputgericht:
+        return output_weeks(t.ingangsdatum, end, t)
+    return weeks_touching(t.ingangsdatum, end)
 
 
 def periode_label(day: date) -> str:

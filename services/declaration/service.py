@@ -24,6 +24,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from services.common.clock import today_nl
 from services.common.logging import get_logger
 from services.common.messages.antwoord import RejectedClient
 from services.common.messages.codes import GEEN_OPMERKING, NIET_BEOORDEELD
@@ -93,7 +94,7 @@ def handle_declaratie(msg: Inbound, session: Session) -> Reply:
 def _handle(msg: Inbound, session: Session) -> Reply:
     phase = Phases()
     decl = extract(msg.root, msg.mtype, sender=msg.sender, recipient=msg.recipient,
-                   bericht_dagtekening=msg.header.dagtekening, body=msg.body)
+                   bericht_dagtekening=msg.header.dagtekening)
     phase("lezen")
 
     # controleniveau 2: rules inside the message; any failure → header-only 0001, not processed
@@ -109,7 +110,7 @@ def _handle(msg: Inbound, session: Session) -> Reply:
     phase("contract")
 
     store.lock_aanbieder(session, decl.aanbieder, decl.domein)
-    ctx = JudgeContext(decl=decl, terms=terms, today=date.today())
+    ctx = JudgeContext(decl=decl, terms=terms, today=today_nl())
     ctx.nummer_taken = store.nummer_taken(session, decl.aanbieder, decl.domein, decl.nummer)
     ctx.last_periode_begin = store.last_periode_begin(session, decl.aanbieder, decl.gemeente, decl.domein)
     ident = antwoord_identificatie(msg)

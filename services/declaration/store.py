@@ -5,16 +5,21 @@ written with COPY on PostgreSQL and one executemany on SQLite.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, any_, bindparam, func, literal_column, select, text, update
+import psycopg
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, and_, any_, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import NullType
 
 from .domain import EarlierPrestatie, Toewijzing
 from .models import Declaratie, Prestatie
@@ -40,11 +45,47 @@ def key_filters(session: Session, column: Any, values: Iterable[Any], sql_type: 
     if not values:
         return
     if is_postgres(session):
-        yield column == any_(bindparam(None, values, type_=postgresql.ARRAY(sql_type)))
+        # = ANY(array parameter): the planner sees a constant array (an index condition, whatever the table
+        # statistics say). The array goes over as one text literal of the array type: joining strings is C
+        # work, while the driver's list adapter dumps element by element in Python (a tenth of the loading
+        # time on 10,000 keys).
+        integer = issubclass(sql_type, Integer) if isinstance(sql_type, type) else isinstance(sql_type, Integer)
+        yield column == any_(bindparam(None, array_literal(values, integer=integer), type_=NullType()))
         return
     keys = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, json.dumps(values), type_=String)))
     yield column.in_(keys.scalar_subquery())
+
+
+class Int8ArrayLiteral(str):
+    """A bigint[] written as a PostgreSQL array literal, sent as a parameter of type bigint[]."""
+
+
+class TextArrayLiteral(str):
+    """A text[] written as a PostgreSQL array literal, sent as a parameter of type text[]."""
+
+
+class _Int8ArrayLiteralDumper(Dumper):
+    oid = postgres.types["int8"].array_oid
+
+    def dump(self, obj: str) -> bytes:
+        return obj.encode()
+
+
+class _TextArrayLiteralDumper(_Int8ArrayLiteralDumper):
+    oid = postgres.types["text"].array_oid
+
+
+psycopg.adapters.register_dumper(Int8ArrayLiteral, _Int8ArrayLiteralDumper)
+psycopg.adapters.register_dumper(TextArrayLiteral, _TextArrayLiteralDumper)
+
+
+def array_literal(values: Sequence[Any], *, integer: bool) -> str:
+    """A PostgreSQL array literal of integers, or of strings (quoted and escaped)."""
+    if integer:
+        return Int8ArrayLiteral("{" + ",".join(map(str, values)) + "}")
+    return TextArrayLiteral(
+        "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}")
 
 
 def lock_aanbieder(session: Session, aanbieder: str, domein: str) -> None:
@@ -124,15 +165,15 @@ def usage(session: Session, gemeente: str, domein: str, nummers: Iterable[int]) 
 
 
 def _earlier(row: Sequence[Any]) -> EarlierPrestatie:
-    (pid, ref, nummer, cat, code, begin, eind, vnorm, bedrag, debet, ok, gecrediteerd) = row
-    return EarlierPrestatie(pid, ref, nummer, cat, code, begin, eind, vnorm, bedrag, bool(debet), bool(ok),
-                            bool(gecrediteerd))
+    (pid, ref, gemeente, nummer, cat, code, begin, eind, vnorm, bedrag, debet, ok, gecrediteerd) = row
+    return EarlierPrestatie(pid, ref, gemeente, nummer, cat, code, begin, eind, vnorm, bedrag, bool(debet),
+                            bool(ok), bool(gecrediteerd))
 
 
 def _earlier_cols():  # type: ignore[no-untyped-def]
     p = Prestatie.__table__.c
-    return (p.id, p.referentie_nummer, p.toewijzing_nummer, p.categorie, p.code, p.begindatum, p.einddatum,
-            p.volume_norm, p.bedrag_cents, p.debet, p.goedgekeurd, p.gecrediteerd)
+    return (p.id, p.referentie_nummer, p.gemeente, p.toewijzing_nummer, p.categorie, p.code, p.begindatum,
+            p.einddatum, p.volume_norm, p.bedrag_cents, p.debet, p.goedgekeurd, p.gecrediteerd)
 
 
 def open_debets(session: Session, gemeente: str, domein: str, nummers: Iterable[int],
@@ -156,7 +197,10 @@ def open_debets(session: Session, gemeente: str, domein: str, nummers: Iterable[
 
 
 def earlier_refs(session: Session, aanbieder: str, domein: str, refs: Iterable[str]) -> dict[str, EarlierPrestatie]:
-    """Earlier prestaties that claimed one of these ReferentieNummers (TR314) or are credited by them (TR323)."""
+    """Earlier prestaties that claimed one of these ReferentieNummers (TR314) or are credited by them (TR323).
+
+    Over every gemeente of the aanbieder: TR314 makes the number unique per aanbieder per domein. Whether a
+    found debet may be credited from this declaratie (same gemeente) is TR323's judgement, on `gemeente`."""
     p = Prestatie.__table__.c
     out: dict[str, EarlierPrestatie] = {}
     for where in key_filters(session, p.ref_claim, sorted(set(refs)), String):
@@ -173,8 +217,11 @@ def insert_prestaties(session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
     dbapi = conn.connection.dbapi_connection
     count = 0
     if is_postgres(session):
+        # binary COPY: no text formatting of 25 columns × 10,000 rows in the driver, and no parsing on the
+        # server (a third of the client's share of the insert)
         with dbapi.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                f"COPY prestatie ({', '.join(PRESTATIE_COLUMNS)}) FROM STDIN") as copy:
+                f"COPY prestatie ({', '.join(PRESTATIE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_copy_types())
             for row in rows:
                 copy.write_row(row)
                 count += 1
@@ -187,6 +234,14 @@ def insert_prestaties(session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
         return int(cur.rowcount)
     finally:
         cur.close()
+
+
+@functools.cache
+def _copy_types() -> list[str]:
+    """PostgreSQL type names of PRESTATIE_COLUMNS, from the model, for the binary COPY."""
+    names = {BigInteger: "int8", Integer: "int4", Boolean: "bool", Date: "date", String: "text"}
+    columns = Prestatie.__table__.c
+    return [next(n for t, n in names.items() if isinstance(columns[c].type, t)) for c in PRESTATIE_COLUMNS]
 
 
 def iso_dates(session: Session) -> bool:

@@ -1,9 +1,9 @@
 """Fixtures for the declaration tests: contract lines through the eligibility admin API, toewijzingen as
 events to the declaration service (the real interfaces over real HTTP), and a period allocator.
 
-Why a period allocator: TR318 lets an aanbieder send one declaratie per DeclaratiePeriode to a gemeente, each
-month after the previous one. Tests share the demo parties, so every test takes fresh months for its
-(gemeente, aanbieder, domein) from one increasing sequence and never collides with another test.
+Why a period allocator: TR318 refuses a DeclaratiePeriode before the last one an aanbieder sent to a gemeente
+(the same month again is allowed, IV090). Tests share the demo parties, so every test takes fresh months for
+its (gemeente, aanbieder, domein) from one increasing sequence and never lands before another test's month.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -230,6 +230,29 @@ def new_ref() -> str:
     return "R" + secrets.token_hex(9).upper()
 
 
+# ---- calendar counts as the standard's texts state them (IV076/IV077), independent of services.declaration ----
+def days_of(begin: date, end: date) -> list[date]:
+    return [begin + timedelta(days=n) for n in range((end - begin).days + 1)]
+
+
+def week_numbers(begin: date, end: date) -> int:
+    """IV077 inspanningsgericht: "worden de weeknummers geteld" (ISO weeks, so week 52 and week 1 are two)."""
+    return len({d.isocalendar()[:2] for d in days_of(begin, end)})
+
+
+def sundays_in(begin: date, end: date) -> int:
+    """IV077 outputgericht: "het aantal zondagen dat binnen de productperiode ligt"."""
+    return sum(1 for d in days_of(begin, end) if d.weekday() == 6)
+
+
+def weekday_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def weekday_on_or_before(day: date, weekday: int) -> date:
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
 @dataclass
 class Answer:
     """A 325 as the tests read it."""
@@ -312,5 +335,6 @@ def make_world(eligibility_as: Callable[[str], Api], declaration_as: Callable[[s
     return _make
 
 
-__all__ = ["Answer", "Case", "Periods", "World", "month_bounds", "new_ref", "next_nummer", "stranger_bsn",
-           "unique_code"]
+__all__ = ["Answer", "Case", "Periods", "World", "days_of", "month_bounds", "new_ref", "next_nummer",
+           "stranger_bsn", "sundays_in", "unique_code", "week_numbers", "weekday_on_or_after",
+           "weekday_on_or_before"]

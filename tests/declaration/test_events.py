@@ -36,8 +36,8 @@ def test_event_idempotent_and_highest_versie_wins(world: World) -> None:
                ingangsdatum=begin.isoformat(), einddatum="2030-12-31",
                omvang={"volume": 10, "eenheid": "04", "frequentie": "2"})
     assert svc.post("/v1/events", json=v1).json()["status"] == "verouderd"
-    a = case.post(0, case.prestatie())  # to the end of the month: after the (versie 2) Einddatum
-    assert list(a.prestatie_codes().values()) == [["9308"]]
+    a = case.post(0, case.prestatie())  # to the end of the month: after the (versie 2) Einddatum, not on it
+    assert list(a.prestatie_codes().values()) == [["9308", "9388"]]
 
 
 def test_only_the_allocation_service_sends_events(world: World) -> None:

@@ -44,6 +44,21 @@ def test_payment_totals_and_lines(make_world) -> None:  # type: ignore[no-untype
         assert world.declaration(outsider).get(f"/v1/declaraties/{a.declaratie_id}").status_code == 404
 
 
+def test_two_declaraties_for_one_period_are_both_paid_IV090(world: World) -> None:
+    # a 2nd declaratie for the last DeclaratiePeriode (TR318/IV090): the period's payment holds both
+    case = world.case(months=2)
+    first = case.post(1, case.prestatie(1, volume=4))
+    second = case.post(1, case.prestatie(0, volume=3))  # care of the month before, found later
+    assert first.toegekend == 24000 and second.toegekend == 18000
+    body = world.declaration(world.gemeente).get("/v1/betalingen", params={
+        "periode": periode(*case.periods[1]), "aanbieder": world.aanbieder, "metRegels": "true"}).json()
+    (pay,) = body["betalingen"]
+    assert pay["goedgekeurdBedrag"] == 24000 + 18000 and pay["afgewezenBedrag"] == 0
+    assert (pay["aantalPrestaties"], pay["aantalGoedgekeurd"]) == (2, 2)
+    assert sorted(x["id"] for x in pay["declaraties"]) == sorted([first.declaratie_id, second.declaratie_id])
+    assert {r["declaratieNummer"] for r in pay["regels"]} == {x["declaratieNummer"] for x in pay["declaraties"]}
+
+
 def test_credit_is_negative_in_payments(make_world) -> None:  # type: ignore[no-untyped-def]
     world: World = make_world(gemeente="0164", aanbieder="11110003")
     case = world.case(months=2)

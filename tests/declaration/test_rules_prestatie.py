@@ -8,7 +8,17 @@ from datetime import date, timedelta
 from tests.builders.declaration import Prestatie, month_bounds, new_id
 from tests.support import next_bsn
 
-from .conftest import Answer, Case, World, new_ref, stranger_bsn
+from .conftest import (
+    Answer,
+    Case,
+    World,
+    days_of,
+    new_ref,
+    stranger_bsn,
+    week_numbers,
+    weekday_on_or_after,
+    weekday_on_or_before,
+)
 
 
 def assert_prestatie_rejected(a: Answer, bad: Prestatie, codes: list[str], good: Prestatie, *, bsn: str,
@@ -154,22 +164,25 @@ def test_TR341_minutes_on_an_hour_toewijzing_are_fine_IV081(world: World) -> Non
 # ---- periods --------------------------------------------------------------------------------------------
 def test_TR307_productperiode_before_toewijzing(world: World) -> None:
     case = world.case()
-    begin, _end = case.bounds()
-    # the toewijzing now starts on the 10th (a new versie of it)
-    world.toewijzing(case.bsn, code=case.code, ingang=begin + timedelta(days=9), eind=date(2030, 12, 31), volume=10,
+    begin, end = case.bounds()
+    # the toewijzing now starts the month after (a new versie of it): this month's care lies before it, while
+    # the period itself is this month's proper one (from the 1st: TR387 holds)
+    world.toewijzing(case.bsn, code=case.code, ingang=end + timedelta(days=1), eind=date(2030, 12, 31), volume=10,
                      eenheid="04", frequentie="2", nummer=case.nummer)
-    bad = case.prestatie()  # 1st to last of the month: starts before the Ingangsdatum
+    bad = case.prestatie()
     a, good = post_with_good(case, bad)
     assert_prestatie_rejected(a, bad, ["9307"], good, bsn=case.bsn, rules=["TR307"])
 
 
 def test_TR308_productperiode_after_toewijzing(world: World) -> None:
-    case = world.case()
-    begin, _end = case.bounds()
-    world.toewijzing(case.bsn, code=case.code, ingang=begin, eind=begin + timedelta(days=19), volume=10, eenheid="04",
+    case = world.case(months=2)
+    _begin, end = case.bounds(0)
+    # the toewijzing now ends with the first month; the second month's care lies after it (to the last day of
+    # that month, as TR388 wants when the Einddatum is not in it)
+    world.toewijzing(case.bsn, code=case.code, ingang=case.bounds(0)[0], eind=end, volume=10, eenheid="04",
                      frequentie="2", nummer=case.nummer)
-    bad = case.prestatie()  # runs to the end of the month
-    a, good = post_with_good(case, bad)
+    bad = case.prestatie(1)
+    a, good = post_with_good(case, bad, 1)
     assert_prestatie_rejected(a, bad, ["9308"], good, bsn=case.bsn, rules=["TR308"])
 
 
@@ -194,6 +207,18 @@ def test_TR387_productperiode_not_from_first_of_month(world: World) -> None:
     assert_prestatie_rejected(a, bad, ["9387"], good, bsn=case.bsn, rules=["TR387"])
 
 
+def test_TR387_from_the_first_while_the_toewijzing_starts_later_in_the_month(world: World) -> None:
+    # TR387: "tenzij de Ingangsdatum van de toewijzing later in de betreffende maand ligt. In dat geval is de
+    # Begindatum van de ProductPeriode gelijk aan de Begindatum van de toewijzing": the 1st is then wrong too
+    case = world.case()
+    begin, _end = case.bounds()
+    world.toewijzing(case.bsn, code=case.code, ingang=begin + timedelta(days=9), eind=date(2030, 12, 31), volume=10,
+                     eenheid="04", frequentie="2", nummer=case.nummer)
+    bad = case.prestatie()  # from the 1st: before the Ingangsdatum (TR307) and not on it (TR387)
+    a, good = post_with_good(case, bad)
+    assert_prestatie_rejected(a, bad, ["9307", "9387"], good, bsn=case.bsn, rules=["TR307", "TR387"])
+
+
 def test_TR387_TR388_follow_the_toewijzing_inside_the_month_IV089(world: World) -> None:
     case = world.case()
     begin, _end = case.bounds()
@@ -210,6 +235,27 @@ def test_TR388_productperiode_not_to_last_of_month(world: World) -> None:
     bad = case.prestatie(eind=end - timedelta(days=3))
     a, good = post_with_good(case, bad)
     assert_prestatie_rejected(a, bad, ["9388"], good, bsn=case.bsn, rules=["TR388"])
+
+
+def test_TR388_to_the_last_day_while_the_toewijzing_ends_earlier_in_the_month(world: World) -> None:
+    # TR388: the Einddatum of the ProductPeriode is then the toewijzing's Einddatum, not the last day
+    case = world.case()
+    begin, _end = case.bounds()
+    world.toewijzing(case.bsn, code=case.code, ingang=begin, eind=begin + timedelta(days=19), volume=10, eenheid="04",
+                     frequentie="2", nummer=case.nummer)
+    bad = case.prestatie()  # to the last day: after the Einddatum (TR308) and not on it (TR388)
+    a, good = post_with_good(case, bad)
+    assert_prestatie_rejected(a, bad, ["9308", "9388"], good, bsn=case.bsn, rules=["TR308", "TR388"])
+
+
+def test_TR387_TR388_pass_without_a_toewijzing_TR338_says_it(world: World) -> None:
+    # a rule that needs the toewijzing passes when there is none: one clear code (9338), not three
+    case = world.case()
+    begin, end = case.bounds()
+    bad = case.prestatie(toewijzing=case.nummer + 7_000_000, begin=begin + timedelta(days=4),
+                         eind=end - timedelta(days=3))
+    a, good = post_with_good(case, bad)
+    assert_prestatie_rejected(a, bad, ["9338"], good, bsn=case.bsn, rules=["TR338"])
 
 
 # ---- money ----------------------------------------------------------------------------------------------
@@ -287,6 +333,46 @@ def test_TR322_sum_over_declaraties_above_total_omvang(world: World) -> None:
     assert_prestatie_rejected(a, bad, ["9322"], good, bsn=case.bsn, rules=["TR322"])
 
 
+def test_TR322_per_week_total_counts_the_calendar_weeks_touched_IV077(world: World) -> None:
+    """3 uur per week from a Wednesday to a Tuesday three months later: a whole number of 7-day stretches, but
+    IV077 counts the week numbers ("week 41 t/m week 52 + 1 = 13 weken"), one more than days / 7. (1-4-2026
+    t/m 30-6-2026 is such a toewijzing: 91 days, week 14 t/m 27 = 14 weken = 42 uur; declared per month that
+    is 15 + 15 + 15 = 45 uur by TR321, so the third month can hold 12.)"""
+    periods = world.months(4)
+    (y0, m0), _middle, (y2, m2), _later = periods
+    ingang = weekday_on_or_after(date(y0, m0, 1), 2)  # a Wednesday
+    eind = weekday_on_or_before(month_bounds(y2, m2)[1], 1)  # a Tuesday
+    code = world.contract(eenheid="04", tarief=6000)["code"]
+    bsn = next_bsn()
+    nummer = world.toewijzing(bsn, code=code, ingang=ingang, eind=eind, volume=3, eenheid="04", frequentie="2")
+    product_periods = [(ingang, month_bounds(y0, m0)[1]), month_bounds(*periods[1]), (date(y2, m2, 1), eind)]
+    weeks = week_numbers(ingang, eind)
+    assert len(days_of(ingang, eind)) == 7 * (weeks - 1)  # days / 7 rounded up: one week short
+    per_period = [3 * week_numbers(b, e) for b, e in product_periods]  # TR321's most per month (IV077)
+    room = 3 * weeks - per_period[0] - per_period[1]  # what TR322 leaves for the third month
+    assert 0 < room < per_period[2]  # a week broken by a month boundary counts in both months, once in total
+
+    def declare(i: int, volume: int) -> tuple[Prestatie, Answer]:
+        begin, end = product_periods[min(i, 2)]
+        p = Prestatie(ref=new_ref(), toewijzing=nummer, categorie="45", code=code, begin=begin, eind=end,
+                      volume=volume, eenheid="04", tarief=6000)
+        d = world.declaratie(*periods[i])
+        d.add(bsn, p)
+        return p, world.post(d)
+
+    for i in (0, 1):
+        _p, a = declare(i, per_period[i])
+        assert a.antwoord_codes == ["8001"], a.prestatie_codes()
+        assert a.toegekend == per_period[i] * 6000
+    over, a = declare(2, room + 1)  # within the month (TR321), one hour over the toewijzing
+    assert a.prestatie_codes() == {over.ref: ["9322"]}
+    assert a.rules == ["TR322"]
+    assert a.ingediend == (room + 1) * 6000 and a.toegekend == 0
+    _p, a = declare(3, room)  # exactly up to 3 × the weeks touched: fully approved (a month later, IV090)
+    assert a.antwoord_codes == ["8001"], a.prestatie_codes()
+    assert a.ingediend == a.toegekend == room * 6000
+
+
 def test_TR369_sum_above_budget(world: World) -> None:
     case = world.case(volume=None, budget=30_000)
     bad = case.prestatie(volume=6)  # 36000 > 30000
@@ -337,21 +423,40 @@ def test_TR333_declaratienummer_used_before(world: World) -> None:
     assert world.post(d).antwoord_codes == ["8001"]
 
 
-def test_TR318_second_declaratie_for_the_same_period(world: World) -> None:
-    case = world.case()
-    assert case.post(0).antwoord_codes == ["8001"]
-    a = case.post(0, case.prestatie(volume=1, ref=new_ref(), begin=case.bounds()[0]))
-    assert a.header_codes == ["0200"]
-    assert a.antwoord_codes == ["8214"]
-    assert a.toegekend == 0
-    assert a.rules == ["TR318"]
+def test_TR318_second_declaratie_for_the_same_period_is_judged_IV090(world: World) -> None:
+    # IV090: care of an earlier month found later may go "als 2e declaratie van de maand" of the last period
+    case = world.case(months=2)
+    first = case.post(1, case.prestatie(1, volume=4))
+    assert first.antwoord_codes == ["8001"] and first.toegekend == 4 * case.tarief
+    late = case.prestatie(0, volume=3)  # the previous month's care, in a second declaratie for the same month
+    second = case.post(1, late)
+    assert second.header_codes == ["0200"]
+    assert second.antwoord_codes == ["8001"], second.antwoord_codes
+    assert second.ingediend == second.toegekend == 3 * case.tarief
+    # both are judged and stored, each with its own number, for the one DeclaratiePeriode
+    listing = world.declaration(world.aanbieder).get("/v1/declaraties", params={
+        "periode": f"{case.periods[1][0]:04d}-{case.periods[1][1]:02d}"}).json()
+    assert {d["id"] for d in listing["results"] if d["gemeente"] == world.gemeente} == {
+        first.declaratie_id, second.declaratie_id}
+    # the rules still apply across the two: the same month's care again without a credit is TR389
+    again = case.post(1, case.prestatie(0, volume=1))
+    assert list(again.prestatie_codes().values()) == [["9389"]] and again.toegekend == 0
 
 
 def test_TR318_earlier_period_after_a_later_one(world: World) -> None:
-    case = world.case(months=2)
-    assert case.post(1).antwoord_codes == ["8001"]
-    a = case.post(0)
+    case = world.case(months=3)
+    assert case.post(2).antwoord_codes == ["8001"]
+    assert case.post(2, case.prestatie(1)).antwoord_codes == ["8001"]  # the same period again: fine (IV090)
+    d = case.declaratie(1)  # a period before the last one sent: refused as a whole
+    a = world.post(d)
+    assert a.header_codes == ["0200"]
     assert a.antwoord_codes == ["8214"]
+    assert a.ingediend == d.total() and a.toegekend == 0
+    assert a.root.find("{*}DeclaratieAntwoord/{*}Clienten") is None
+    assert a.rules == ["TR318"]
+    # not processed (IV087): nothing stored under its number
+    listing = world.declaration(world.gemeente).get("/v1/declaraties", params={"declaratieNummer": d.nummer})
+    assert listing.json()["count"] == 0
 
 
 def test_TR318_skipping_months_without_care_is_allowed(world: World) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 from tests.builders.declaration import Prestatie, month_bounds
 from tests.support import next_bsn
 
-from .conftest import World, new_ref, unique_code
+from .conftest import World, days_of, new_ref, sundays_in, unique_code, weekday_on_or_after, weekday_on_or_before
 
 
 def last_day(y: int, m: int) -> date:
@@ -144,6 +144,32 @@ def test_output_cumulative_trajectory_amount_over_three_monthly_declaraties(worl
     a = case.post(2, third)
     assert a.prestatie_codes() == {third.ref: ["9322"]}
     assert a.ingediend == 20_000 and a.toegekend == 0
+
+
+def test_output_per_week_total_counts_sundays_plus_the_broken_last_week_TR322_IV077(world: World) -> None:
+    """300 euro per week, outputgericht, from a Wednesday to a Tuesday three months later. Each month holds its
+    Sundays, the last one also the broken last week (the Einddatum is no Sunday, IV076); over the toewijzing
+    IV077 counts the Sundays "plus 1 indien … de einddatum van de toewijzing geen zondag is", the same total.
+    Days / 7 would allow one week less and refuse the third month."""
+    periods = world.months(3)
+    (y0, m0), (y2, m2) = periods[0], periods[2]
+    ingang = weekday_on_or_after(date(y0, m0, 1), 2)  # a Wednesday
+    eind = weekday_on_or_before(last_day(y2, m2), 1)  # a Tuesday
+    code = world.contract(variant="outputgericht", eenheid="83", tarief=100, declaratiemoment="maandelijks")["code"]
+    bsn = next_bsn()
+    nummer = world.toewijzing(bsn, code=code, ingang=ingang, eind=eind, volume=30_000, eenheid="83", frequentie="2")
+    product_periods = [(ingang, last_day(y0, m0)), month_bounds(*periods[1]), (date(y2, m2, 1), eind)]
+    weeks = [sundays_in(b, e) for b, e in product_periods]
+    weeks[2] += 1  # the toewijzing's last Sunday lies in the last month and the Einddatum is no Sunday
+    assert sum(weeks) == sundays_in(ingang, eind) + 1 == len(days_of(ingang, eind)) // 7 + 1
+    for (y, m), (begin, end), n in zip(periods, product_periods, weeks):
+        d = world.declaratie(y, m)
+        p = Prestatie(ref=new_ref(), toewijzing=nummer, categorie="45", code=code, begin=begin, eind=end,
+                      volume=30_000 * n, eenheid="83")
+        d.add(bsn, p)
+        a = world.post(d)
+        assert a.antwoord_codes == ["8001"], (n, a.prestatie_codes())
+        assert a.ingediend == a.toegekend == 30_000 * n
 
 
 def test_budget_exhausted_over_three_monthly_declaraties_TR369(world: World) -> None:

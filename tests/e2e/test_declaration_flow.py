@@ -76,7 +76,7 @@ def test_toewijzing_to_declaratie_to_payment(world: Callable[..., AllocationWorl
                      volume=2, eenheid="04", tarief=6500)
     d.add(w.bsn, late)
     _resp, root = post_323(stack, d)
-    assert codes(root, ".//{*}Prestatie/{*}RetourCodes/{*}RetourCode") == ["9308"]  # after the new Einddatum
+    assert codes(root, ".//{*}Prestatie/{*}RetourCodes/{*}RetourCode") == ["9308", "9388"]  # after the new Einddatum, and not on it (TR388)
 
     # withdrawn (RedenWijziging 13): nothing can be declared on it any more (TR384)
     gone = w.gem.delete(f"/v1/toewijzingen/{nummer}")

@@ -2,8 +2,8 @@
 
 Every test has products of its own (a unique ProductCode and segment name) and filters on them, so other
 tests' messages in the same session never mix in. Declaraties take their DeclaratiePeriode from the shared
-period allocator of the declaration tests (TR318: one declaratie per month per gemeente × aanbieder, each
-after the previous one), so the months are found, not chosen.
+period allocator of the declaration tests (TR318: a DeclaratiePeriode never before the last one of the
+gemeente × aanbieder; the allocator hands out each month once), so the months are found, not chosen.
 """
 from __future__ import annotations
 

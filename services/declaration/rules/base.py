@@ -41,8 +41,10 @@ def prestatie_rule(code: str, *, retourcode: str, cumulative: bool = False, only
                    summary: str = "") -> Callable[[RuleFunc], RuleFunc]:
     """Register a Prestatie-class rule (level "klasse": the code goes on the rejected prestatie).
 
-    `only="debet"` / `only="credit"`: the engine runs the rule only for that kind of prestatie (a credit
-    only gives money back, so e.g. volume rules never refuse one); the function itself still checks."""
+    `only="debet"` / `only="credit"`: the engine runs the rule only for that kind of prestatie; the function
+    itself still checks. Debet-only are the rules a credit cannot fail on its content: it only gives money back
+    (volume and budget rules), and it is identical to a debet the gemeente approved (IV091), which IV085 says
+    the gemeente cannot refuse again (rules that compare with the toewijzing or the contract as they are now)."""
 
     def decorate(func: RuleFunc) -> RuleFunc:
         func = rule(code, retourcode=retourcode, applies_to="Prestatie", messages=MESSAGES, level="klasse",
@@ -69,7 +71,8 @@ class JudgeContext:
     toewijzingen: dict[int, Toewijzing] = field(default_factory=dict)
     # clients (BSN) that have at least one toewijzing of this gemeente with this aanbieder (TR304)
     known_clients: set[str] = field(default_factory=set)
-    # earlier prestaties of this aanbieder in this domein by ReferentieNummer (TR314, TR323, TR390)
+    # earlier prestaties of this aanbieder in this domein by ReferentieNummer, to any gemeente (TR314); TR323 and
+    # TR390 only pair a credit with one declared to this declaratie's gemeente
     earlier_refs: dict[str, EarlierPrestatie] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)  # ReferentieNummers claimed earlier in this batch
     # approved, not credited debets by (toewijzing, categorie, code, begin, eind) (TR389)

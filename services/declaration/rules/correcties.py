@@ -19,6 +19,10 @@ def credit_has_debet(p: PrestatieIn, ctx: JudgeContext) -> bool:
     debet = ctx.earlier_refs.get(p.vorig or "")
     if debet is None or not debet.debet or not debet.approved:
         return False
+    if debet.gemeente != ctx.decl.gemeente:
+        # the ReferentieNummer is the aanbieder's (TR314), but the debet was approved by another gemeente, whose
+        # ToewijzingNummers may coincide with this one's (TR332 is per gemeente): for this gemeente no debet
+        return False
     same_keys = (debet.nummer, debet.categorie, debet.code, debet.begin, debet.eind) == p.product_key
     if not same_keys or abs(debet.signed) != p.amount or debet.volume_norm != p.volume_norm:
         return False  # not the same prestatie, or not a full credit (OP366)
@@ -32,8 +36,8 @@ def credit_only_once(p: PrestatieIn, ctx: JudgeContext) -> bool:
     if p.dc != "C":
         return True
     debet = ctx.earlier_refs.get(p.vorig or "")
-    if debet is None:
-        return True  # TR323 reports it
+    if debet is None or debet.gemeente != ctx.decl.gemeente:
+        return True  # no debet of this gemeente: TR323 reports it
     return not (debet.gecrediteerd or debet.ref in ctx.credited)
 
 

@@ -31,7 +31,7 @@ def volume_within_omvang(p: PrestatieIn, ctx: JudgeContext) -> bool:
 def total_volume_within_omvang(p: PrestatieIn, ctx: JudgeContext) -> bool:
     if p.dc == "C" or not _comparable(p):
         return True
-    limit = max_in_toewijzing(p.t)  # type: ignore[arg-type]
+    limit = max_in_toewijzing(p.t, ctx.variant(p) == "outputgericht")  # type: ignore[arg-type]
     return limit is None or ctx.used_volume.get(p.nummer, 0) + p.volume_norm <= limit
 
 

@@ -35,6 +35,9 @@ def within_output_price(p: PrestatieIn, ctx: JudgeContext) -> bool:
         return True
     if line.budgetplafond is None:
         return True
+    # budgetplafond is per client per toewijzing per declaratiemoment (README, "one definition"): per
+    # ProductPeriode for maandelijks, which holds one debet (TR389/TR416), so the prestatie itself; per
+    # trajectory for einde-traject, so everything approved for the toewijzing so far counts
     if line.declaratiemoment == "einde-traject":
         return ctx.used_amount.get(p.nummer, 0) + p.amount <= line.budgetplafond
     return p.amount <= line.budgetplafond

@@ -12,8 +12,10 @@ from ..domain import PrestatieIn
 from ..rules.base import JudgeContext, prestatie_rule
 
 
-@prestatie_rule("OP261", retourcode="0611",
+@prestatie_rule("OP261", retourcode="0611", only="debet",
                 summary="Het product is taakgericht gecontracteerd: geen declaratie per client; betaling via het "
                         "betaalschema (lumpsum of budget).")
 def not_taakgericht(p: PrestatieIn, ctx: JudgeContext) -> bool:
-    return p.line is None or p.line.uitvoeringsvariant != "taakgericht"
+    # debet only: a contract that turned taakgericht after a debet was approved still lets the aanbieder credit
+    # it (IV085: a credit is not refused on its content)
+    return p.line is None or p.dc == "C" or p.line.uitvoeringsvariant != "taakgericht"

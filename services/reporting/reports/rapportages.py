@@ -23,6 +23,7 @@ from services.allocation.deadlines import (
     WerkdagKalender,
     plus_weken,
 )
+from services.declaration.periods import toewijzing_weeks
 
 from . import data
 from .base import (
@@ -529,8 +530,10 @@ def _budget(tw: data.TW, line: Line, f: Filters) -> int | None:
         return None
     end = tw.einddatum or f.end
     days = (end - tw.ingangsdatum).days + 1
+    # weeks as the declaration service counts them for TR322 (IV077, outputgericht: the Sundays, plus the
+    # broken last week), so the budget shown is exactly what may be declared
     factor = {"6": 1, "4": len(months_between(month_key(tw.ingangsdatum), month_key(end))),
-              "2": math.ceil(days / 7), "1": days}.get(tw.frequentie or "6", 1)
+              "2": toewijzing_weeks(tw, end, outputgericht=True), "1": days}.get(tw.frequentie or "6", 1)
     return tw.volume * line.tarief * factor
 
 
