@@ -57,7 +57,7 @@ def prepare(stack: Stack, bsns: Sequence[str], ingang: date, concurrency: int) -
         "naam": "Benchmark", "perceel": "1", "uitvoeringsvariant": "inspanningsgericht", "eenheid": "04",
         "tarief": 6500, "geldigVanaf": "2020-01-01", "geldigTot": None, "declaratiemoment": None,
         "startStopVerplicht": True, "budgetplafond": None, "lumpsum": None}).raise_for_status()
-    contact = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7600AA"}}
+    contact = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7600AA", "landcode": "NL"}}
 
     def create(client: httpx.Client, bsn: str) -> int:
         body = {"domein": "jeugd", "aanbieder": AANBIEDER,

@@ -89,7 +89,7 @@ SEGMENTS: dict[str, dict[str, Any]] = {
 }
 CRISIS_LUMPSUM = Product("46", "46CRB", "Crisis beschikbaarheid (lumpsum)", "taakgericht", None, None, (0, 0))
 VERWIJZERS = [("02", 0.47), ("01", 0.25), ("04", 0.12), ("03", 0.07), ("05", 0.07), ("08", 0.02)]
-CONTACT = {"soort": "01", "telefoon": "0546123456"}
+CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0546123456"}
 
 
 def token(kind: str, code: str) -> str:

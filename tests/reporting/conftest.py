@@ -30,7 +30,7 @@ from tests.builders.allocation import Aanvraag, Client, Regel, RetourCodes, reto
 from tests.builders.declaration import Declaratie, Prestatie
 from tests.support import Api, api, next_bsn, parse_xml
 
-CONTACT = {"soort": "01", "telefoon": "0546123456"}
+CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0546123456"}
 CATEGORIE = {"jeugd": "45", "wmo": "02"}
 STANDARD = {"jeugd": "ijw", "wmo": "iwmo"}
 

@@ -27,7 +27,7 @@ from .conftest import wait_until
 pytestmark = pytest.mark.slow
 
 GEMEENTE, AANBIEDER = "0164", "11110003"  # this test's pair (each resilience test has its own)
-CONTACT = {"soort": "01", "telefoon": "0746123456"}
+CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0746123456"}
 
 
 def _code(prefix: str) -> str:

@@ -34,7 +34,7 @@ from .conftest import db, metric, wait_until
 pytestmark = pytest.mark.slow
 
 GEMEENTE, AANBIEDER = "0141", "11110001"  # this module's pair
-CONTACT = {"soort": "01", "telefoon": "0546123456"}
+CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0546123456"}
 KIND = "toewijzing.gewijzigd"
 
 

@@ -33,7 +33,7 @@ from tests.support import Api, api, next_bsn
 
 DOMEIN, STANDARD, CATEGORIE = "wmo", "iwmo", "02"
 GEBOORTEDATUM = date(1960, 3, 1)
-CONTACT = {"soort": "01", "telefoon": "0546123456"}
+CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0546123456"}
 TARIEF = 6500  # eurocent per uur
 
 
@@ -103,28 +103,25 @@ def _ok(resp: httpx.Response, *expected: int) -> httpx.Response:
     return resp
 
 
-def _free_period(seed_api: Api, side: Side) -> tuple[int, int]:
-    """The first month after the pair's latest iWmo declaratie: TR318 wants a later period. The earliest is
-    the month five years ago, the oldest TR335 still accepts."""
+def _free_period(stack: Stack, aanbieders: tuple[str, ...]) -> tuple[int, int]:
+    """The first month after every declaratie the seed's aanbieders have sent so far, in any gemeente and
+    domein: TR318 wants a later period, and a period that holds no other test's data of either aanbieder
+    keeps the listing probes honest (the bulk tests declare for nearly every test BSN, so a later listing
+    of their period would "show" the other side's BSN). The earliest is the month five years ago, the
+    oldest TR335 still accepts."""
     today = date.today()
     latest = (today.year - 5, today.month)
-    page = 1
-    while True:
-        body = _ok(seed_api.get("/v1/declaraties", params={"page": page, "pageSize": 500})).json()
-        for d in body["results"]:
-            if d["aanbieder"] == side.aanbieder and d["domein"] == DOMEIN:
-                y, m = (int(x) for x in d["periode"].split("-"))
-                latest = max(latest, (y, m))
-        if page * 500 >= body["count"]:
-            break
-        page += 1
+    for aanbieder in aanbieders:
+        for d in _all_pages(api(stack, "declaration", aanbieder), "/v1/declaraties", {}):
+            y, m = (int(x) for x in d["periode"].split("-"))
+            latest = max(latest, (y, m))
     y, m = latest
     y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    assert (y, m) < (today.year, today.month), "no free iWmo declaratie period left for this pair"
+    assert (y, m) < (today.year, today.month), "no free iWmo declaratie period left for the seed"
     return y, m
 
 
-def _build_side(stack: Stack, side: Side) -> None:
+def _build_side(stack: Stack, side: Side, aanbieders: tuple[str, ...]) -> None:
     g, a = side.gemeente, side.aanbieder
     eli_g = api(stack, "eligibility", g)
     alloc_g, alloc_a = api(stack, "allocation", g), api(stack, "allocation", a)
@@ -150,7 +147,7 @@ def _build_side(stack: Stack, side: Side) -> None:
     side.afspraak = _ok(eli_g.put(f"/v1/contractafspraken/{g}/{a}", json=afspraak), 200, 201).json()
 
     # the toewijzing from the first day of a free declaratie period; its event reaches the declaration service
-    year, month = _free_period(decl_g, side)
+    year, month = _free_period(stack, aanbieders)
     begin, eind = month_bounds(year, month)
     side.periode, side.begin = f"{year:04d}-{month:02d}", begin
     mutatie = _ok(alloc_g.post("/v1/toewijzingen", json={
@@ -226,7 +223,7 @@ def seed(stack: Stack) -> Any:
     since = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
     a, b = Side("A", "0141", "11110001"), Side("B", "0153", "11110002")
     for side in (a, b):
-        _build_side(stack, side)
+        _build_side(stack, side, (a.aanbieder, b.aanbieder))
     # a betaalblokkade of gemeente X on aanbieder A (lifted again afterwards: other tests pay this pair)
     _ok(api(stack, "declaration", a.gemeente).put(f"/v1/betaalblokkades/{a.aanbieder}",
                                                   json={"actief": True, "reden": "Autorisatietest"}))

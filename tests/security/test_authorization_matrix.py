@@ -40,7 +40,7 @@ from services.common.devstack import Stack
 from tests.builders.allocation import Client, Regel, start
 from tests.support import parse_xml, retourcodes, token_for
 
-from .conftest import CATEGORIE, DOMEIN, GEBOORTEDATUM, STANDARD, TARIEF, Seed, Side
+from .conftest import CATEGORIE, CONTACT, DOMEIN, GEBOORTEDATUM, STANDARD, TARIEF, Seed, Side
 
 SERVICES = ("allocation", "declaration", "eligibility", "reporting")
 MESSAGE_SERVICES = ("allocation", "declaration")  # the others take no messages and store none
@@ -120,7 +120,7 @@ def check_for(own: Side) -> dict[str, Any]:
 def toewijzing_for(own: Side) -> dict[str, Any]:
     return {"domein": DOMEIN, "aanbieder": own.aanbieder,
             "client": {"bsn": own.bsn, "geboortedatum": GEBOORTEDATUM.isoformat(), "geslacht": "1",
-                       "naam": {"achternaam": "Testpersoon"}, "contact": {"soort": "01", "telefoon": "0546123456"}},
+                       "naam": {"achternaam": "Testpersoon"}, "contact": CONTACT},
             "product": {"categorie": CATEGORIE, "code": own.code}, "ingangsdatum": date.today().isoformat()}
 
 
