@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -120,6 +120,19 @@ def install_problem_handlers(app: FastAPI) -> None:
                                                  path=request.url.path)
         problem = Problem(400, "ongeldige-invoer", "De invoer bevat tekens of waarden die niet kunnen worden "
                                                    "opgeslagen (bijvoorbeeld een NUL-teken); er is niets opgeslagen.")
+        return problem_response(problem, request)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # the connection broke (restart, failover), a deadlock, or SQLite busy past its timeout: the
+        # transaction is rolled back, nothing is stored, and the same request later will do
+        import structlog
+
+        structlog.get_logger("problems").warning("database_unavailable", error_type=type(exc.orig).__name__,
+                                                 path=request.url.path)
+        problem = Problem(503, "database-onbereikbaar", "De database was even niet bereikbaar; er is niets "
+                                                        "opgeslagen. Stuur hetzelfde verzoek zo opnieuw.",
+                          headers={"Retry-After": "5"})
         return problem_response(problem, request)
 
     @app.exception_handler(Exception)

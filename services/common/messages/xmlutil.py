@@ -108,8 +108,16 @@ _ALPHABET = string.ascii_uppercase + string.digits
 
 
 def new_identificatie() -> str:
-    """A 12-character message identification (LDT_IdentificatieBericht allows up to 12)."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    """A 12-character message identification (LDT_IdentificatieBericht allows up to 12) from 36 characters:
+    12 base-36 digits (62 bits) of one 80-bit draw from the system's generator, so even the last digit is
+    uniform to within 1 in 250,000 (secrets.choice per character costs a system call each, a tenth of handling a
+    whole 305)."""
+    n = secrets.randbits(80)
+    chars = []
+    for _ in range(12):
+        n, i = divmod(n, 36)
+        chars.append(_ALPHABET[i])
+    return "".join(chars)
 
 
 def serialize(root: etree._Element) -> bytes:
