@@ -6,12 +6,17 @@ PostgreSQL, every service gets its own fresh schema in that database (dropped af
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from sqlalchemy import create_engine, text
+
 from services.common.devstack import Stack
+from services.common.settings import CommonSettings
 
 from .support import Api, api
 
@@ -22,6 +27,25 @@ OFFICIAL = Path(os.environ.get("OFFICIAL_STANDARDS_DIR", REPO.parent / "shared" 
 def database_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     return url if url and url.startswith("postgresql") else None
+
+
+@contextmanager
+def throwaway_database(service: str, tmp_path: Path) -> Iterator[CommonSettings]:
+    """Settings for one service on a database no other test uses, for migration tests: a fresh PostgreSQL schema
+    when the suite runs against PostgreSQL (dropped afterwards), else a SQLite file in `tmp_path`."""
+    url = database_url()
+    if url is None:
+        yield CommonSettings(service_name=service, database_url=f"sqlite:///{tmp_path / (service + '.db')}")
+        return
+    settings = CommonSettings(service_name=service, database_url=url,
+                              database_schema=f"mig_{uuid.uuid4().hex[:8]}_{service}")
+    try:
+        yield settings
+    finally:
+        engine = create_engine(settings.resolved_database_url())
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{settings.resolved_schema()}" CASCADE'))
+        engine.dispose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,7 +16,6 @@ import psycopg
 from psycopg import postgres
 from psycopg.adapt import Dumper
 from sqlalchemy import BigInteger, Boolean, Date, Integer, String, and_, any_, bindparam, func, literal_column, select, text, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType

@@ -163,3 +163,17 @@ def codes_of(root: etree._Element) -> dict[str, list[str]]:
     from tests.support import retourcodes
 
     return retourcodes(root)
+
+
+def valid_301(w: World, bericht_id: str) -> etree._Element:
+    """A 301 from the aanbieder's mailbox, checked against the official XSD (the oracle) before it is read."""
+    from tests.conformance import oracle
+
+    xml = w.inhoud(bericht_id)
+    assert oracle.validate(xml, f"{w.prefix}301") == []
+    oracle.assert_same_verdict(xml, f"{w.prefix}301", expected=True)
+    return parse_xml(xml)
+
+
+def toegewezen_producten(root: etree._Element) -> dict[int, etree._Element]:
+    return {int(tp.findtext("{*}ToewijzingNummer")): tp for tp in root.iter("{*}ToegewezenProduct")}  # type: ignore[arg-type]

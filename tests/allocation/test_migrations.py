@@ -2,38 +2,26 @@
 verzoek (OP274/OP346) and back on downgrade (SQLite file, or a fresh PostgreSQL schema with PostgreSQL)."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, insert, select
 from sqlalchemy.engine import Engine
 
 from services.allocation.models import Client, Verzoek
 from services.common.migrate import downgrade, upgrade
 from services.common.settings import CommonSettings
-from tests.conftest import database_url
+from tests.conftest import throwaway_database
 
 DAGTEKENING, IN_ONDERZOEK_OP = date(2026, 3, 2), date(2026, 3, 6)
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[CommonSettings]:
-    url = database_url()
-    if url:
-        s = CommonSettings(service_name="allocation", database_url=url,
-                           database_schema=f"mig_{uuid.uuid4().hex[:8]}_allocation")
-    else:
-        s = CommonSettings(service_name="allocation", database_url=f"sqlite:///{tmp_path / 'allocation.db'}")
-    yield s
-    schema = s.resolved_schema()
-    if schema:
-        engine = create_engine(s.resolved_database_url())
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    with throwaway_database("allocation", tmp_path) as s:
+        yield s
 
 
 def _engine(settings: CommonSettings) -> Engine:

@@ -10,23 +10,11 @@ import pytest
 from sqlalchemy import JSON, column, create_engine, table, text, update
 from sqlalchemy.exc import IntegrityError
 
-from tests.conformance import oracle
-from tests.support import api, parse_xml
+from tests.support import api
 
-from .conftest import World, brp_down
+from .conftest import brp_down, toegewezen_producten, valid_301
 
 TODAY = date.today()
-
-
-def _301(w: World, bericht_id: str) -> object:
-    xml = w.inhoud(bericht_id)
-    assert oracle.validate(xml, f"{w.prefix}301") == []
-    oracle.assert_same_verdict(xml, f"{w.prefix}301", expected=True)
-    return parse_xml(xml)
-
-
-def _producten(root) -> dict[int, object]:  # type: ignore[no-untyped-def]
-    return {int(tp.findtext("{*}ToewijzingNummer")): tp for tp in root.iter("{*}ToegewezenProduct")}
 
 
 @pytest.mark.parametrize("domein", ["jeugd", "wmo"])
@@ -36,8 +24,8 @@ def test_issue_toewijzing_puts_a_valid_301_in_the_mailbox(world, domein: str) ->
     tw = out["toewijzing"]
     assert tw["status"] == "actief" and tw["versie"] == 1 and tw["uitvoeringsvariant"] == "inspanningsgericht"
     assert out["berichtId"] in [b["id"] for b in w.nieuwe_berichten(f"{w.prefix}301")]
-    root = _301(w, out["berichtId"])
-    assert list(_producten(root)) == [tw["toewijzingNummer"]]
+    root = valid_301(w, out["berichtId"])
+    assert list(toegewezen_producten(root)) == [tw["toewijzingNummer"]]
     assert root.findtext("{*}Header/{*}Afzender") == w.gemeente and root.findtext("{*}Header/{*}Ontvanger") == w.aanbieder
 
 
@@ -46,7 +34,7 @@ def test_OP087_each_301_carries_all_current_toewijzingen_of_the_client(world) ->
     first = w.toewijzing()["toewijzing"]["toewijzingNummer"]
     second_code = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
     out = w.toewijzing(product={"categorie": w.categorie, "code": second_code})
-    assert set(_producten(_301(w, out["berichtId"]))) == {first, out["toewijzing"]["toewijzingNummer"]}
+    assert set(toegewezen_producten(valid_301(w, out["berichtId"]))) == {first, out["toewijzing"]["toewijzingNummer"]}
 
 
 def test_TR302_overlapping_toewijzing_of_the_same_product(world) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +158,7 @@ def test_verlenging_keeps_the_number_OP380(world) -> None:  # type: ignore[no-un
     assert resp.status_code == 200, resp.text
     tw = resp.json()["toewijzing"]
     assert tw["toewijzingNummer"] == nummer and tw["einddatum"] == nieuw_eind.isoformat() and tw["versie"] == 2
-    tp = _producten(_301(w, resp.json()["berichtId"]))[nummer]
+    tp = toegewezen_producten(valid_301(w, resp.json()["berichtId"]))[nummer]
     assert tp.findtext("{*}RedenWijziging") == "04" and tp.findtext("{*}Einddatum") == nieuw_eind.isoformat()
 
 
@@ -204,7 +192,7 @@ def test_change_of_omvang_from_a_later_date_gives_a_successor_OP257(world) -> No
     assert old["toewijzingNummer"] == first["toewijzingNummer"] and old["einddatum"] == (vanaf - timedelta(days=1)).isoformat()
     assert new["toewijzingNummer"] != old["toewijzingNummer"] and new["ingangsdatum"] == vanaf.isoformat()
     assert new["omvang"]["volume"] == 8 and new["einddatum"] == first["einddatum"]
-    assert set(_producten(_301(w, resp.json()["berichtId"]))) == {old["toewijzingNummer"], new["toewijzingNummer"]}
+    assert set(toegewezen_producten(valid_301(w, resp.json()["berichtId"]))) == {old["toewijzingNummer"], new["toewijzingNummer"]}
 
 
 def test_withdraw_reden_13(world) -> None:  # type: ignore[no-untyped-def]
@@ -214,7 +202,7 @@ def test_withdraw_reden_13(world) -> None:  # type: ignore[no-untyped-def]
     assert resp.status_code == 200, resp.text
     out = resp.json()["toewijzing"]
     assert out["status"] == "verwijderd" and out["redenWijziging"] == "13" and out["einddatum"] == tw["ingangsdatum"]
-    tp = _producten(_301(w, resp.json()["berichtId"]))[tw["toewijzingNummer"]]
+    tp = toegewezen_producten(valid_301(w, resp.json()["berichtId"]))[tw["toewijzingNummer"]]
     assert tp.findtext("{*}RedenWijziging") == "13" and tp.findtext("{*}Einddatum") == tp.findtext("{*}Ingangsdatum")
     assert w.gem.delete(f"/v1/toewijzingen/{tw['toewijzingNummer']}").status_code == 409
     # a removed toewijzing does not stack: the same product may be assigned again
@@ -315,7 +303,7 @@ def test_IV066_volume_of_a_totaal_toewijzing_changes_on_the_same_number(world) -
     assert resp.status_code == 200, resp.text
     [changed] = resp.json()["gewijzigd"]
     assert changed["toewijzingNummer"] == tw["toewijzingNummer"] and changed["omvang"]["volume"] == 60
-    tp = _producten(_301(w, resp.json()["berichtId"]))[tw["toewijzingNummer"]]
+    tp = toegewezen_producten(valid_301(w, resp.json()["berichtId"]))[tw["toewijzingNummer"]]
     assert tp.findtext("{*}Omvang/{*}Volume") == "60" and tp.findtext("{*}RedenWijziging") == "08"
 
 
@@ -336,7 +324,7 @@ def test_IV099_unchanged_toewijzing_in_a_later_301_has_no_reden_wijziging(world)
                                                    "einddatum": date(TODAY.year + 2, 6, 30).isoformat()})
     second_code = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
     out = w.toewijzing(product={"categorie": w.categorie, "code": second_code})
-    producten = _producten(_301(w, out["berichtId"]))
+    producten = toegewezen_producten(valid_301(w, out["berichtId"]))
     assert set(producten) == {first, out["toewijzing"]["toewijzingNummer"]}
     # the first one is in the 301 (OP087) but unchanged since the 301 that said 04: no RedenWijziging
     assert producten[first].find("{*}RedenWijziging") is None
@@ -386,7 +374,7 @@ def test_valid_contact_goes_into_the_301_as_given(world, contact, expected) -> N
     body["client"]["contact"] = contact
     resp = w.gem.post("/v1/toewijzingen", json=body)
     assert resp.status_code == 201, resp.text
-    ct = _301(w, resp.json()["berichtId"]).find("{*}Client/{*}Contactgegevens/{*}Contact")
+    ct = valid_301(w, resp.json()["berichtId"]).find("{*}Client/{*}Contactgegevens/{*}Contact")
     found = {"Soort": ct.findtext("{*}Soort"), "Adres": ct.find("{*}Adres"),
              "Postcode": ct.findtext("{*}Adres/{*}Postcode"), "LandCode": ct.findtext("{*}Adres/{*}LandCode"),
              "Huisnummer": ct.findtext("{*}Adres/{*}Huis/{*}Huisnummer"),

@@ -13,7 +13,7 @@ from tests.builders.allocation import Aanvraag, Nieuw, TeWijzigen, new_ref, vot,
 from tests.conformance import oracle
 from tests.support import header_codes, parse_xml, retourcodes
 
-from .conftest import CONTACT, World
+from .conftest import CONTACT, World, toegewezen_producten, valid_301
 
 TODAY = date.today()
 INGANG = TODAY + timedelta(days=7)
@@ -461,17 +461,6 @@ def test_TR375_generic_toewijzing_without_omvang(world) -> None:  # type: ignore
 
 
 # ---- honouring a 317: IV093 / IV097 / TR379 and IV066 ---------------------------------------------
-def _301(w: World, bericht_id: str) -> object:
-    xml = w.inhoud(bericht_id)
-    assert oracle.validate(xml, f"{w.prefix}301") == []
-    oracle.assert_same_verdict(xml, f"{w.prefix}301", expected=True)
-    return parse_xml(xml)
-
-
-def _producten(root) -> dict[int, object]:  # type: ignore[no-untyped-def]
-    return {int(tp.findtext("{*}ToewijzingNummer")): tp for tp in root.iter("{*}ToegewezenProduct")}
-
-
 def test_IV093_every_product_of_the_honoured_vow_carries_its_referentie(world) -> None:  # type: ignore[no-untyped-def]
     """IV093 example 1: A stays as it is (OngewijzigdProduct), B gets another Omvang from a later date. The 301
     holds A unchanged without RedenWijziging, B ended the day before with 12, and B's successor with a new
@@ -491,7 +480,7 @@ def test_IV093_every_product_of_the_honoured_vow_carries_its_referentie(world) -
     [v] = w.verzoeken()
     resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen")
     assert resp.status_code == 201, resp.text
-    producten = _producten(_301(w, resp.json()["berichtId"]))
+    producten = toegewezen_producten(valid_301(w, resp.json()["berichtId"]))
     [opvolger] = set(producten) - {a, b}
     assert {n: tp.findtext("{*}ReferentieAanbieder") for n, tp in producten.items()} == {a: ref, b: ref, opvolger: ref}
     assert producten[a].find("{*}RedenWijziging") is None

@@ -17,26 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from services.common.migrate import downgrade, upgrade
 from services.common.settings import CommonSettings
 from services.declaration.models import DeclarationBase
-from tests.conftest import database_url
+from tests.conftest import throwaway_database
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[CommonSettings]:
-    url = database_url()
-    if url:
-        s = CommonSettings(service_name="declaration", database_url=url,
-                           database_schema=f"mig_{uuid.uuid4().hex[:8]}_declaration")
-    else:
-        s = CommonSettings(service_name="declaration", database_url=f"sqlite:///{tmp_path / 'declaration.db'}")
-    try:
+    with throwaway_database("declaration", tmp_path) as s:
         yield s
-    finally:
-        schema = s.resolved_schema()
-        if schema:
-            engine = create_engine(s.resolved_database_url())
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            engine.dispose()
 
 
 def _keys(settings: CommonSettings, table: str) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:

@@ -2,23 +2,14 @@
 again (SQLite file, or a fresh PostgreSQL schema when the suite runs against PostgreSQL)."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from services.common.migrate import downgrade, upgrade
 from services.common.settings import CommonSettings
 from services.reporting.models import ReportingBase
-from tests.conftest import database_url
-
-
-def _settings(tmp_path: Path) -> CommonSettings:
-    url = database_url()
-    if url:
-        return CommonSettings(service_name="reporting", database_url=url,
-                              database_schema=f"mig_{uuid.uuid4().hex[:8]}_reporting")
-    return CommonSettings(service_name="reporting", database_url=f"sqlite:///{tmp_path / 'reporting.db'}")
+from tests.conftest import throwaway_database
 
 
 def _columns(settings: CommonSettings) -> dict[str, set[str]]:
@@ -32,8 +23,7 @@ def _columns(settings: CommonSettings) -> dict[str, set[str]]:
 
 
 def test_migrations_match_the_models_and_go_down_and_up(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
-    try:
+    with throwaway_database("reporting", tmp_path) as settings:
         upgrade("reporting", settings)
         tables = _columns(settings)
         for table in ReportingBase.metadata.sorted_tables:
@@ -43,10 +33,3 @@ def test_migrations_match_the_models_and_go_down_and_up(tmp_path: Path) -> None:
         assert not ({t.name for t in ReportingBase.metadata.sorted_tables} & set(_columns(settings)))
         upgrade("reporting", settings)
         assert {t.name for t in ReportingBase.metadata.sorted_tables} <= set(_columns(settings))
-    finally:
-        schema = settings.resolved_schema()
-        if schema:
-            engine = create_engine(settings.resolved_database_url())
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            engine.dispose()
