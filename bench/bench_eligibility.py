@@ -55,7 +55,10 @@ def persons_and_checks(n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any
         check: dict[str, Any] = {"bsn": bsn, "peildatum": "2026-04-01", "gemeente": gemeente,
                                  "domein": "wmo" if adult else "jeugd"}
         if not adult:
-            check.update({"aanbieder": "11110001", "product": {"categorie": "45", "code": "45A03"},
+            # ambulante begeleiding 45A03: regional from 2025 with 11110001, in Almelo its own purchase with
+            # 11110002 (demo data, after the seeds)
+            aanbieder = "11110002" if gemeente == "0141" else "11110001"
+            check.update({"aanbieder": aanbieder, "product": {"categorie": "45", "code": "45A03"},
                           "verwijzer": {"type": "02", "naam": "Huisarts", "datum": "2026-03-01"},
                           "einddatum": "2026-12-31"})
         checks.append(check)

@@ -10,6 +10,7 @@ and party codes are logged.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -19,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import JSON, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.auth import Party
@@ -278,9 +279,26 @@ class EligibilityService:
                           "verantwoordelijke_gemeente": out.verantwoordelijke_gemeente,
                           "contract_id": result["contractId"]})
         if audit:
-            # Core executemany: one statement for the whole batch (the ORM bulk path splits it up)
-            session.execute(Controle.__table__.insert(), audit)
+            insert_controles(session, audit)
         return results
+
+
+_CONTROLE_COLUMNS = tuple(c.name for c in Controle.__table__.columns)
+_JSON_COLUMNS = frozenset(c.name for c in Controle.__table__.columns if isinstance(c.type, JSON))
+
+
+def insert_controles(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The audit rows of a check or a batch in one go: COPY on PostgreSQL (a 10,000-check batch spent a third of
+    its time in the ORM's per-parameter processing of an executemany), one Core executemany on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(Controle.__table__.insert(), rows)
+        return
+    dbapi = session.connection().connection.dbapi_connection
+    with dbapi.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+            f"COPY controle ({', '.join(_CONTROLE_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(json.dumps(row.get(c, [])) if c in _JSON_COLUMNS else row.get(c)
+                                 for c in _CONTROLE_COLUMNS))
 
 
 def _may_ask(caller: Party, gemeente: str) -> bool:

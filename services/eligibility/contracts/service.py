@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -96,8 +97,19 @@ class PairFacts:
     lines: tuple[ContractLine, ...]
     afspraak: Afspraak
 
-    def lines_for(self, domein: str) -> list[ContractLine]:
-        return [line for line in self.lines if line.domein == domein]
+    @cached_property
+    def _index(self) -> dict[tuple[str, str | None], list[ContractLine]]:
+        """Lines by (domein, None) and by (domein, categorie), built once per batch: a batch asks the same pair
+        thousands of times, and a pair can hold hundreds of lines."""
+        index: dict[tuple[str, str | None], list[ContractLine]] = defaultdict(list)
+        for line in self.lines:
+            index[(line.domein, None)].append(line)
+            index[(line.domein, line.categorie)].append(line)
+        return index
+
+    def lines_for(self, domein: str, categorie: str | None = None) -> list[ContractLine]:
+        """The lines of a domein, or of one categorie in it, in order of geldig_vanaf."""
+        return self._index.get((domein, categorie), [])
 
 
 def _apply(row: ContractRegel, data: ContractIn, caller: Party) -> None:

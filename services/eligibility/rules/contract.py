@@ -40,8 +40,8 @@ def contracted(q: Question, f: Facts, out: Outcome) -> None:
                        toelichting_en=f"the contract is not valid on {q.peildatum.isoformat()}")
         return
     # a contract line without a code (aspecifiek) covers every code of its categorie; a specific line wins
-    product = [line for line in lines if line.categorie == q.categorie
-               and (q.code is None or line.code in (q.code, None))]
+    product = [line for line in f.contract.lines_for(q.domein, q.categorie)
+               if q.code is None or line.code in (q.code, None)]
     product.sort(key=lambda line: (line.code is None, line.geldig_vanaf))
     if not product:
         out.refuse("GEEN_CONTRACT", gemeente=q.gemeente, aanbieder=q.aanbieder,
