@@ -238,6 +238,31 @@ def test_honour_with_automatic_refusal_sends_319(world) -> None:  # type: ignore
         assert root.findtext("{*}Antwoord/{*}Woonplaatsbeginsel/{*}Gemeente") == "0153"
 
 
+@pytest.mark.parametrize(("case", "reden"), [("geen-contract", "3"), ("woonplaatsbeginsel", "8"),
+                                            ("leeftijdsgrens", "9")])
+def test_eligibility_refusal_is_the_319s_reden_afwijzing_verzoek(world, case: str, reden: str) -> None:  # type: ignore[no-untyped-def]
+    """End to end: a 315 → the gemeente honours it → eligibility refuses → the 319 in the aanbieder's mailbox
+    carries exactly that RedenAfwijzingVerzoek (WJ759), valid against the official XSD."""
+    if case == "geen-contract":
+        w = world(contract=False)
+    elif case == "woonplaatsbeginsel":
+        w = world(woongemeente="0153")  # inscribed in Enschede: Enschede pays (Jeugdwet woonplaatsbeginsel)
+    else:
+        w = world(geboortedatum=date(INGANG.year - 19, 1, 1))  # 19 at the start: past the Jeugdwet limit
+    _vot(w)
+    [v] = w.verzoeken()
+    if v["status"] == "open":
+        resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen",
+                          json={"afwijzenBijWeigering": True, "verwijsdatum": TODAY.isoformat()})
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["besluit"] == "afgewezen"
+    root = _319(w)
+    assert root.findtext("{*}Antwoord/{*}VerzoekAntwoord") == "1"
+    assert root.findtext("{*}Antwoord/{*}RedenAfwijzingVerzoek") == reden
+    woonplaats = root.findtext("{*}Antwoord/{*}Woonplaatsbeginsel/{*}Gemeente")
+    assert woonplaats == ("0153" if reden == "8" else None)
+
+
 def test_honour_while_eligibility_is_down_gives_503_and_stores_nothing(world, stack) -> None:  # type: ignore[no-untyped-def]
     from .conftest import brp_down
 
