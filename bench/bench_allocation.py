@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 from stdnum.nl import bsn as stdnum_bsn
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Client, Regel, start
 
@@ -116,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     n, conc = args.messages, args.concurrency
     database_url = os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None
-    ingang = date.today() - timedelta(days=14)
+    ingang = today_nl() - timedelta(days=14)
     bsns = bench_bsns(n)
     with tempfile.TemporaryDirectory(prefix="bench-allocation-") as tmp:
         stack = Stack(base_dir=Path(tmp), database_url=database_url,

@@ -47,6 +47,7 @@ import httpx
 import yaml
 from stdnum.nl import bsn as stdnum_bsn
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, RetourCodes, retour_op, start, stop, vot
 from tests.builders.declaration import Declaratie, Prestatie
@@ -204,7 +205,7 @@ def heavy_tail_sizes(rng: random.Random, n: int, total: int, largest: int) -> li
 
 def plan_year(clients: int, n_aanbieders: int, seed: int = 2026, today: date | None = None) -> Plan:
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or today_nl()
     last_month = today.replace(day=1)
     first_month = add_months(last_month, -11)
     aanbieders = [f"2{i:07d}" for i in range(1, n_aanbieders + 1)]

@@ -66,6 +66,7 @@ from bench.demo_year import (
     wait_outbox,
     write_parties,
 )
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, start, stop, vot
 from tests.builders.declaration import Declaratie, Prestatie
@@ -612,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
             stack.stop()
             stack.drop_schemas()
     report["settings"] = {"database": "PostgreSQL" if db else "SQLite", "duration": args.duration,
-                          "workers": args.workers, "date": date.today().isoformat(), "cpus": os.cpu_count()}
+                          "workers": args.workers, "date": today_nl().isoformat(), "cpus": os.cpu_count()}
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.auth import Party
+from services.common.http import ServiceUnavailable
 from services.common.problems import Problem
 from services.common.store.models import Bericht
 
@@ -287,8 +288,37 @@ def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWi
         return _mutatie(gewijzigd, bericht.id)
 
 
+def tr385_geen_goedgekeurde_declaraties(ctx: ServiceContext, gemeente: str, domein: str, nummer: int) -> None:
+    """TR385 (retourcode 9385): a toewijzing with approved, not credited prestaties may not be withdrawn with
+    RedenWijziging 13. The declaration service knows them; without its answer nothing is withdrawn (a guess
+    either way would be wrong), the case system tries again later. A number it never heard of has none."""
+    try:
+        resp = ctx.client("declaration").get(f"/v1/toewijzingen/{nummer}",
+                                             params={"gemeente": gemeente, "domein": domein})
+    except ServiceUnavailable:
+        resp = None
+    if resp is not None and resp.status_code == 404:
+        return
+    if resp is None or resp.status_code != 200:
+        raise Problem(503, "declaraties-onbekend",
+                      "De declaratiedienst is nu niet bereikbaar, dus niet bekend is of deze toewijzing goedgekeurde "
+                      "declaratieregels heeft (TR385); er is niets verwijderd. Probeer het later opnieuw.",
+                      headers={"Retry-After": "30"})
+    aantal = int(resp.json().get("goedgekeurdePrestaties") or 0)
+    if aantal:
+        raise Problem(409, "TR385",
+                      f"Toewijzing {nummer} heeft {aantal} goedgekeurde declaratieregel(s) en mag daarom niet "
+                      "verwijderd worden (TR385, retourcode 9385). Beëindig haar met een einddatum en de reden "
+                      "die past (bijvoorbeeld RedenWijziging 05), of laat de aanbieder die regels eerst crediteren.")
+
+
 def verwijder(ctx: ServiceContext, caller: Party, nummer: int, *, gemeente: str | None, domein: str | None,
               request_id: str | None) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        tw = vind_toewijzing(session, caller, nummer, gemeente=gemeente, domein=domein)
+        if tw.verwijderd:
+            raise Problem(409, "toewijzing-verwijderd", f"Toewijzing {tw.nummer} is al verwijderd.")
+        tr385_geen_goedgekeurde_declaraties(ctx, tw.gemeente, tw.domein, tw.nummer)
     with ctx.db.session() as session, session.begin():
         tw = vind_toewijzing(session, caller, nummer, gemeente=gemeente, domein=domein)
         lock_gemeente(session, tw.gemeente)

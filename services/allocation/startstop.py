@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.common.pipeline import Inbound, Reply, reply_for_outcome
+from services.common.pipeline import Inbound, Reply, pipelined, reply_for_outcome
 from services.common.problems import Problem
 from services.common.rules import Outcome, run_rules
 
@@ -90,6 +90,7 @@ _LAAD_TOEWIJZINGEN = (
 )
 
 
+@pipelined
 def ontvang_start_stop(msg: Inbound, session: Session) -> Reply:
     bericht = read_regie(msg.root, msg.mtype)
     klasse = "StartProduct" if msg.mtype.number == "305" else "StopProduct"

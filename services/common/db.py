@@ -40,7 +40,37 @@ def make_engine(settings: CommonSettings) -> Engine:
         _tune_sqlite(engine)
     else:
         _ping_when_idle(engine)
+        _sync_reads_in_pipeline(engine)
     return engine
+
+
+def _sync_reads_in_pipeline(engine: Engine) -> None:
+    """In pipeline mode a query's result arrives only at the next sync, but SQLAlchemy looks at the cursor
+    right after executing. So a statement that returns rows (a SELECT, anything with RETURNING) syncs the
+    pipeline at once; plain writes stay queued until the commit."""
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Any, _cursor: Any, _stmt: str, _params: Any, context: Any, _many: bool) -> None:  # pragma: no cover - driver callback
+        pipe = conn.info.get(_PIPELINE_KEY)
+        if pipe is None:
+            return
+        compiled = getattr(context, "compiled", None)
+        if compiled is None or not context.is_crud or compiled.effective_returning:
+            pipe.sync()
+
+
+_PIPELINE_KEY = "berichten.pipeline"
+
+
+def _drain(pipe: Any) -> None:
+    """After an error in pipeline mode the statements queued behind it come back as "pipeline aborted" at
+    the next sync: take them now, so that the rollback meets a clean pipeline instead of raising them."""
+    import psycopg
+
+    try:
+        pipe.sync()
+    except psycopg.Error:
+        pass
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -94,6 +124,41 @@ class Database:
         with self.session() as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def pipelined_transaction(self) -> Iterator[Session]:
+        """One transaction whose statements PostgreSQL receives in pipeline mode (psycopg 3): BEGIN goes out
+        with the first query, writes that nobody reads back are queued, and the COMMIT travels with them, so
+        a short transaction costs two round trips (read, then write + commit) instead of one per statement.
+        Errors surface at the next read or at the commit, as the same SQLAlchemy exceptions. Only for code
+        that never looks at the row count of a write (unknown until the sync); elsewhere a plain
+        transaction (SQLite has no pipeline and gets one).
+        """
+        if not self.is_postgres:
+            with self.transaction() as session:
+                yield session
+            return
+        # the session borrows a connection we hold, so that the commit does not hand it back to the pool
+        # while it is still in pipeline mode
+        with self.engine.connect() as conn:
+            info, driver = conn.info, conn.connection.driver_connection
+            try:
+                with driver.pipeline() as pipe:
+                    info[_PIPELINE_KEY] = pipe
+                    with self.session_factory(bind=conn) as session:
+                        try:
+                            yield session
+                            session.commit()
+                        except BaseException:
+                            _drain(pipe)
+                            session.rollback()
+                            raise
+            finally:
+                info.pop(_PIPELINE_KEY, None)
+                # psycopg only logs a failure to leave pipeline mode while an exception is in flight; a
+                # connection still in it would give the next borrower reads without rows: never pool it
+                if driver.pgconn.pipeline_status:
+                    conn.invalidate()
 
     def ping(self) -> None:
         from sqlalchemy import text

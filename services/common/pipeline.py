@@ -90,6 +90,14 @@ class Reply:
 Handler = Callable[[Inbound, Session], Reply]
 
 
+def pipelined(handler: Handler) -> Handler:
+    """Mark a handler whose transaction may run in PostgreSQL pipeline mode (Database.pipelined_transaction):
+    it reads first and then only writes, and never reads the row count of a write. Saves a round trip per
+    statement on the hot path of small messages."""
+    handler.pipelined = True  # type: ignore[attr-defined]
+    return handler
+
+
 @dataclass
 class PipelineResult:
     status: int
@@ -208,25 +216,27 @@ class Pipeline:
         # Optimistic: most messages are new, so judge and insert straight away and let the unique key on
         # (sender, type, Identificatie, Dagtekening) catch a repeat. Only then (or after a race on a domain
         # constraint) the second pass looks the key up first: replay, or 9056 for other content.
+        # A handler marked `pipelined` (see pipelined()) runs its first attempt in PostgreSQL pipeline mode.
+        pipelined = getattr(self.handlers.get(mtype.code), "pipelined", False)
         for attempt in range(2):
-            with self.ctx.db.session() as session:
-                try:
-                    with session.begin():
-                        existing = None
-                        if attempt:
-                            existing = session.connection().execute(_FIND_BY_KEY, {"key": key}).first()
-                        if existing is not None:
-                            result, reply = self._replay_or_duplicate(session, msg, existing, digest, request_id)
-                        else:
-                            reply = self._judge(msg, session)
-                            result = self._store(session, msg, reply, key, digest, request_id)
-                    if reply is not None:
-                        self._count(mtype, reply)
-                    return result
-                except IntegrityError:
-                    if attempt == 0:
-                        continue
-                    raise
+            db = self.ctx.db
+            try:
+                with (db.pipelined_transaction() if pipelined and not attempt else db.transaction()) as session:
+                    existing = None
+                    if attempt:
+                        existing = session.connection().execute(_FIND_BY_KEY, {"key": key}).first()
+                    if existing is not None:
+                        result, reply = self._replay_or_duplicate(session, msg, existing, digest, request_id)
+                    else:
+                        reply = self._judge(msg, session)
+                        result = self._store(session, msg, reply, key, digest, request_id)
+                if reply is not None:
+                    self._count(mtype, reply)
+                return result
+            except IntegrityError:
+                if attempt == 0:
+                    continue
+                raise
         raise RuntimeError("unreachable")  # pragma: no cover
 
     def _judge(self, msg: Inbound, session: Session) -> Reply:

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from lxml import etree
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Client
 from tests.support import Api, api, next_bsn, parse_xml
@@ -105,8 +106,8 @@ class World:
                        "naam": {"achternaam": "Testpersoon", "voornamen": "Tom", "voorletters": "T"},
                        "contact": CONTACT},
             "product": {"categorie": self.categorie, "code": self.code},
-            "ingangsdatum": date.today().replace(day=1).isoformat(),
-            "einddatum": date(date.today().year + 1, 12, 31).isoformat(),
+            "ingangsdatum": today_nl().replace(day=1).isoformat(),
+            "einddatum": date(today_nl().year + 1, 12, 31).isoformat(),
             "omvang": {"volume": 4, "eenheid": self.eenheid or "04", "frequentie": "2"},
         }
         body.update(overrides)

@@ -7,11 +7,12 @@ that is not in the overview (a misconfiguration, or a gemeente gone in a herinde
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import yaml
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from services.common.migrate import upgrade
 from services.common.settings import REPO_ROOT
@@ -20,7 +21,7 @@ from tests.conftest import database_url
 from tests.support import DEMO_AANBIEDER, DEMO_GEMEENTE, api, header_codes, next_bsn, parse_xml
 
 GEEN_CBS_GEMEENTE = "0999"  # four digits, but no gemeente in the CBS indeling
-TODAY = date.today()
+TODAY = today_nl()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """302 and 320: the aanbieder's retours on our 301 and 319, stored, linked, and a rejection made visible."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from lxml import etree
 
@@ -9,8 +9,9 @@ from tests.builders.allocation import Aanvraag, RetourCodes, new_ref, retour_op,
 from tests.support import api
 
 from .conftest import World
+from services.common.clock import today_nl
 
-TODAY = date.today()
+TODAY = today_nl()
 
 
 def test_302_without_remarks_is_linked_to_its_301(world) -> None:  # type: ignore[no-untyped-def]

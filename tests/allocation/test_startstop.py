@@ -11,8 +11,9 @@ from tests.builders.allocation import Regel, start, stop
 from tests.support import header_codes, retourcodes
 
 from .conftest import World
+from services.common.clock import today_nl
 
-TODAY = date.today()
+TODAY = today_nl()
 INGANG = TODAY - timedelta(days=20)
 
 

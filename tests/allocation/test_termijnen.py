@@ -9,6 +9,7 @@ import pytest
 
 from services.allocation import deadlines as d
 from services.allocation.deadlines import WerkdagKalender
+from services.common.clock import today_nl
 from tests.builders.allocation import Aanvraag, Regel, new_ref, retour_op, start, vot
 from tests.support import api
 
@@ -75,7 +76,7 @@ def test_weeks_and_counting() -> None:
 
 
 # ---- the endpoint -------------------------------------------------------------------------------
-TODAY = date.today()
+TODAY = today_nl()
 
 
 def _termijnen(w: World, **params) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from tests.support import api
 
 from .conftest import brp_down, toegewezen_producten, valid_301
+from services.common.clock import today_nl
 
-TODAY = date.today()
+TODAY = today_nl()
 
 
 @pytest.mark.parametrize("domein", ["jeugd", "wmo"])

@@ -14,8 +14,9 @@ from tests.conformance import oracle
 from tests.support import header_codes, parse_xml, retourcodes
 
 from .conftest import CONTACT, World, toegewezen_producten, valid_301
+from services.common.clock import today_nl
 
-TODAY = date.today()
+TODAY = today_nl()
 INGANG = TODAY + timedelta(days=7)
 EIND = date(TODAY.year + 1, 12, 31)
 

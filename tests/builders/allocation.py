@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from lxml import etree
+from services.common.clock import today_nl
 
 BASIS = {"ijw": "http://www.istandaarden.nl/ijw/3_2/basisschema/schema",
          "iwmo": "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema"}
@@ -124,7 +125,7 @@ class _Doc:
         self.m(h, "Ontvanger", ontvanger)
         ident = self.m(h, "BerichtIdentificatie")
         self.b(ident, "Identificatie", identificatie or new_ident())
-        self.b(ident, "Dagtekening", dagtekening or date.today())
+        self.b(ident, "Dagtekening", dagtekening or today_nl())
         xsd = self.m(h, "XsdVersie")
         self.b(xsd, "BasisschemaXsdVersie", "1.0.0")
         self.b(xsd, "BerichtXsdVersie", "1.0.0")
@@ -308,7 +309,7 @@ def retour_op(heen: bytes, codes: RetourCodes | None = None) -> bytes:
     assert header is not None
     header.find(f"{{{ns}}}BerichtCode").text = codes_berichtcode[(standard, retour_number)]  # type: ignore[union-attr]
     etree.SubElement(header, f"{{{ns}}}IdentificatieRetour").text = new_ident()
-    etree.SubElement(header, f"{{{ns}}}DagtekeningRetour").text = date.today().isoformat()
+    etree.SubElement(header, f"{{{ns}}}DagtekeningRetour").text = today_nl().isoformat()
     xsd = etree.SubElement(header, f"{{{ns}}}XsdVersieRetour")
     etree.SubElement(xsd, f"{{{b_ns}}}BasisschemaXsdVersie").text = "1.0.0"
     etree.SubElement(xsd, f"{{{b_ns}}}BerichtXsdVersie").text = "1.0.0"

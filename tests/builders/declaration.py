@@ -24,6 +24,7 @@ import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from services.common.clock import today_nl
 
 NS = {
     "ijw": ("http://www.istandaarden.nl/ijw/3_2/basisschema/schema",
@@ -79,7 +80,7 @@ class Declaratie:
     standard: str = "ijw"
     nummer: str = field(default_factory=lambda: new_id(12))
     identificatie: str = field(default_factory=lambda: new_id(12))
-    dagtekening: date = field(default_factory=date.today)
+    dagtekening: date = field(default_factory=today_nl)
     declaratie_dagtekening: date | None = None
     totaal: int | None = None  # signed override of TotaalIngediendBedrag (to break TR358)
     totaal_dc: str | None = None  # force the total's DebetCredit (to break CS325 on purpose)
@@ -203,7 +204,7 @@ def batch(
     begin, eind = month_bounds(year, month)
     prefix = ref_prefix or new_id(6)
     d = Declaratie(afzender=afzender, ontvanger=ontvanger, periode=(year, month), standard=standard,
-                   compact=compact, dagtekening=date.today())
+                   compact=compact, dagtekening=today_nl())
     counter = itertools.count(1)
     for t in toewijzingen:
         d.add(t.bsn, Prestatie(ref=f"{prefix}{next(counter):09d}", toewijzing=t.nummer, categorie=t.categorie,

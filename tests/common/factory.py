@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.common.clock import today_nl
 from services.common.messages.types import by_code
 from services.common.messages.xmlutil import Builder, new_identificatie, serialize
 
@@ -15,7 +16,7 @@ def start_bericht(
     b = Builder(mtype)
     root = b.root()
     b.header(root, afzender=afzender, ontvanger=ontvanger, identificatie=identificatie or new_identificatie(),
-             dagtekening=dagtekening or date.today())
+             dagtekening=dagtekening or today_nl())
     client = b.m(root, "Client")
     b.m(client, "Bsn", bsn)
     geb = b.m(client, "Geboortedatum")

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import concurrent.futures
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from lxml import etree
 
+from services.common.clock import today_nl
 from services.common.messages.types import by_code
 
 from ..support import header_codes, parse_xml, retourcodes
@@ -123,7 +124,7 @@ def test_concurrent_duplicates_store_one_message(url: str) -> None:
 
 
 def test_dagtekening_in_the_future_is_8848(url: str) -> None:
-    r = post(url, start_bericht(dagtekening=date.today() + timedelta(days=1)))
+    r = post(url, start_bericht(dagtekening=today_nl() + timedelta(days=1)))
     root = parse_xml(r.content)
     assert header_codes(root) == ["8848"] and root.find("{*}Client") is None
 

@@ -21,6 +21,7 @@ import pytest
 
 from tests.builders.declaration import Declaratie, Prestatie, month_bounds
 from tests.support import Api, next_bsn, parse_xml
+from services.common.clock import today_nl
 
 GEMEENTE = "0141"
 AANBIEDER = "11110001"
@@ -69,7 +70,7 @@ class Periods:
                 out.append((year, month))
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)
             # the DeclaratiePeriode must lie in the past (TR137 needs product periods ≤ the Dagtekening)
-            assert (year, month) <= (date.today().year, date.today().month), "period allocator exhausted"
+            assert (year, month) <= (today_nl().year, today_nl().month), "period allocator exhausted"
             self._next[(gemeente, aanbieder, domein)] = (year, month)
             return out
 

@@ -10,6 +10,7 @@ import pytest
 from tests.builders.declaration import Prestatie, month_bounds
 
 from .conftest import Answer, Case, World, new_ref
+from services.common.clock import today_nl
 
 
 def assert_rejected_0001(world: World, a: Answer, rule: str, nummer: str) -> None:
@@ -70,7 +71,7 @@ def test_CS337_productperiode_spans_two_months(world: World, case: Case) -> None
 
 
 def test_TR134_declaratiedagtekening_after_dagtekening(world: World, case: Case) -> None:
-    d = case.declaratie(0, declaratie_dagtekening=date.today() + timedelta(days=1))
+    d = case.declaratie(0, declaratie_dagtekening=today_nl() + timedelta(days=1))
     assert_rejected_0001(world, world.post(d), "TR134", d.nummer)
 
 

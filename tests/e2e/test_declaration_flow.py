@@ -2,7 +2,7 @@
 through the allocation JSON API, the allocation service's outbox delivers the toewijzing event to the
 declaration service, the aanbieder declares against it with a JW323 and gets the 325 in the response, the
 gemeente sees what to pay; a change (shorter toewijzing) and a withdrawal reach the declaration service the
-same way."""
+same way. A toewijzing with approved prestaties cannot be withdrawn until they are credited (TR385)."""
 from __future__ import annotations
 
 import time
@@ -46,7 +46,7 @@ def test_toewijzing_to_declaratie_to_payment(world: Callable[..., AllocationWorl
     probe = api(stack, "allocation", gemeente).get("/v1/toewijzingen")
     if probe.status_code == 404:
         pytest.skip("the allocation JSON API (/v1/toewijzingen) is not there yet")
-    (y1, m1), (y2, m2), (y3, m3) = _PERIODS.take(gemeente, aanbieder, "jeugd", 3)
+    (y1, m1), (y2, m2), (y3, m3), (y4, m4) = _PERIODS.take(gemeente, aanbieder, "jeugd", 4)
     w = world(gemeente=gemeente, aanbieder=aanbieder, eenheid="04")  # contract line: 65 euro an hour
     begin1, end1 = month_bounds(y1, m1)
     tw = w.toewijzing(ingangsdatum=begin1.isoformat(), einddatum=date(y3 + 1, 12, 31).isoformat(),
@@ -57,8 +57,9 @@ def test_toewijzing_to_declaratie_to_payment(world: Callable[..., AllocationWorl
 
     # month 1: 12 hours at the contract tariff → fully approved, in the 325 of the same HTTP response
     d = Declaratie(afzender=aanbieder, ontvanger=gemeente, periode=(y1, m1))
-    d.add(w.bsn, Prestatie(ref=new_ref(), toewijzing=nummer, categorie=w.categorie, code=w.code, begin=begin1,
-                           eind=end1, volume=12, eenheid="04", tarief=6500))
+    maand1 = Prestatie(ref=new_ref(), toewijzing=nummer, categorie=w.categorie, code=w.code, begin=begin1,
+                       eind=end1, volume=12, eenheid="04", tarief=6500)
+    d.add(w.bsn, maand1)
     _resp, root = post_323(stack, d)
     assert codes(root, "{*}DeclaratieAntwoord/{*}RetourCodes/{*}RetourCode") == ["8001"]
     betalingen = api(stack, "declaration", gemeente).get("/v1/betalingen", params={
@@ -78,12 +79,26 @@ def test_toewijzing_to_declaratie_to_payment(world: Callable[..., AllocationWorl
     _resp, root = post_323(stack, d)
     assert codes(root, ".//{*}Prestatie/{*}RetourCodes/{*}RetourCode") == ["9308", "9388"]  # after the new Einddatum, and not on it (TR388)
 
+    # TR385: month 1 is approved, so the toewijzing may not be withdrawn; nothing changes
+    assert wait_for_copy(stack, gemeente, nummer, 2)["goedgekeurdePrestaties"] == 1
+    refused = w.gem.delete(f"/v1/toewijzingen/{nummer}")
+    assert refused.status_code == 409 and refused.json()["code"] == "TR385", refused.text
+    assert "9385" in refused.json()["detail"]
+    assert w.gem.get(f"/v1/toewijzingen/{nummer}").json()["status"] != "verwijderd"
+
+    # the aanbieder credits month 1 (TR323: VorigReferentieNummer points at it) → now it may be withdrawn
+    d = Declaratie(afzender=aanbieder, ontvanger=gemeente, periode=(y3, m3))
+    d.add(w.bsn, maand1.credit_of(new_ref()))
+    _resp, root = post_323(stack, d)
+    assert codes(root, "{*}DeclaratieAntwoord/{*}RetourCodes/{*}RetourCode") == ["8001"]
+    assert wait_for_copy(stack, gemeente, nummer, 2)["goedgekeurdePrestaties"] == 0
+
     # withdrawn (RedenWijziging 13): nothing can be declared on it any more (TR384)
     gone = w.gem.delete(f"/v1/toewijzingen/{nummer}")
     assert gone.status_code == 200, gone.text
     copy = wait_for_copy(stack, gemeente, nummer, 3)
     assert copy["status"] == "verwijderd"
-    d = Declaratie(afzender=aanbieder, ontvanger=gemeente, periode=(y3, m3))
+    d = Declaratie(afzender=aanbieder, ontvanger=gemeente, periode=(y4, m4))
     d.add(w.bsn, Prestatie(ref=new_ref(), toewijzing=nummer, categorie=w.categorie, code=w.code, begin=begin1,
                            eind=begin1, volume=1, eenheid="04", tarief=6500))
     _resp, root = post_323(stack, d)

@@ -29,6 +29,7 @@ from tests.builders.allocation import (
 )
 from tests.conformance import oracle
 from tests.support import header_codes, parse_xml, retourcodes
+from services.common.clock import today_nl
 
 
 def conform(xml: bytes, message_type: str) -> None:
@@ -45,7 +46,7 @@ def _ns(root, local):  # type: ignore[no-untyped-def]
 def test_lifecycle(world: Callable[..., World], domein: str, stack) -> None:  # type: ignore[no-untyped-def]
     w = world(domein=domein)
     p = w.prefix
-    today = date.today()
+    today = today_nl()
     ingang = today - timedelta(days=10)
     eind = date(today.year + 1, 12, 31)
     ref = new_ref("VOT")

@@ -12,13 +12,13 @@ import re
 import shutil
 import subprocess
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bench.demo_year import REPORT_QUERIES, add_months, token
+from services.common.clock import today_nl
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_KEY = b"dev-only-pseudonym-key-change-me"
@@ -133,4 +133,4 @@ def test_dashboard_in_a_real_browser(demo_year) -> None:  # type: ignore[no-unty
     assert "0153" in before["gemeenten"] and len(before["gemeenten"]) == 14
     assert after["goedgekeurd"] != before["goedgekeurd"] and after["clienten"] != before["clienten"]
     assert shot.exists() and shot.stat().st_size > 20_000
-    print(f"\nscreenshot: {shot} ({date.today()})")
+    print(f"\nscreenshot: {shot} ({today_nl()})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from services.allocation.deadlines import WerkdagKalender
+from services.common.clock import today_nl
 from tests.declaration.conftest import _PERIODS
 
 from .conftest import Region, prestatie
@@ -110,7 +111,7 @@ def test_concentratie_share_of_money_with_the_largest_aanbieders(region) -> None
         assert resp.headers["Berichten-Oordeel"] == "goedgekeurd", resp.text
     r.sync()
 
-    [row] = r.report("concentratie", van="2022-01", tot=date.today().strftime("%Y-%m"), code=code)
+    [row] = r.report("concentratie", van="2022-01", tot=today_nl().strftime("%Y-%m"), code=code)
     assert row == {
         "periode": "totaal", "segment": r.segment, "aanbieders": 5, "goedgekeurd": 1_000_000,
         "top3ProcentAanbieders": 1, "aandeelTop3Procent": 60.0, "top10ProcentAanbieders": 1,
@@ -152,7 +153,7 @@ def test_doorlooptijden_lead_times_and_durations(region) -> None:  # type: ignor
     r.start(p1, t1, date(2026, 3, 11), date(2026, 3, 12))
     r.start(p2, t2, date(2026, 3, 5), date(2026, 3, 6))
     r.stop(p2, t2, date(2026, 3, 5), date(2026, 3, 24), date(2026, 3, 25))
-    today = date.today()
+    today = today_nl()
     asked = today - timedelta(days=10)
     v = r.verzoek(r.person(), code, asked, date(2026, 12, 31), asked)
     r.honour(v["id"], asked)
@@ -175,7 +176,7 @@ def test_doorlooptijden_lead_times_and_durations(region) -> None:  # type: ignor
 def test_termijnen_retours_answers_and_start_messages_against_the_deadlines(region) -> None:  # type: ignore[no-untyped-def]
     r: Region = region()
     code = r.product()
-    today = date.today()
+    today = today_nl()
     kalender = WerkdagKalender()
     # three 301s today: a 302 the same day (on time), a 302 dated after its 3 werkdagen (late), none (open)
     people = [r.person() for _ in range(3)]
@@ -234,7 +235,7 @@ def test_budgetgebruik_outputgericht(region) -> None:  # type: ignore[no-untyped
         assert r.declaratie(*month, *items).headers["Berichten-Oordeel"] == "goedgekeurd"
     r.sync()
 
-    [row] = r.report("budgetgebruik", van="2022-01", tot=date.today().strftime("%Y-%m"), code=code)
+    [row] = r.report("budgetgebruik", van="2022-01", tot=today_nl().strftime("%Y-%m"), code=code)
     # a: 1 arrangement a month for 60 months; b: 2 in total; at 450 euro each
     assert row == {"periode": "totaal", "gemeente": "0147", "aanbieder": "11110001", "product": f"45/{code}",
                    "toewijzingen": 2, "toegewezenBudget": 60 * 45000 + 2 * 45000, "goedgekeurd": 4 * 45000,

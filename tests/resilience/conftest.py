@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from services.common.clock import today_nl
 from services.common.db import Database
 from services.common.devstack import Stack
 
 from ..conftest import database_url
+from ..support import next_bsn, token_for
 from ..test_privacy_logs import NINE_DIGITS, _test_person_names
 
 RESILIENCE_ENV = {
@@ -84,3 +87,28 @@ def wait_until(condition: Callable[[], Any], timeout: float = 30.0, interval: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
         time.sleep(interval)
+
+
+def issue_toewijzing(stack: Stack, gemeente: str, aanbieder: str, *, code_prefix: str) -> tuple[str, int, date]:
+    """A person in the stand-in BRP, a contract line of its own and a toewijzing through the gemeente API,
+    starting three days ago: (bsn, ToewijzingNummer, ingangsdatum)."""
+    bsn, ingang = next_bsn(), today_nl() - timedelta(days=3)
+    httpx.post(stack.url("brp") + "/test/personen", timeout=30, json={
+        "burgerservicenummer": bsn, "geboortedatum": "2012-05-01", "gemeenteVanInschrijving": gemeente,
+        "geslachtsnaam": "Testpersoon", "voornamen": "Tom"}).raise_for_status()
+    code = code_prefix + bsn[-2:]
+    gem = {"Authorization": f"Bearer {token_for(gemeente)}"}
+    httpx.post(stack.url("eligibility") + "/v1/contracten", timeout=30, headers=gem, json={
+        "gemeente": gemeente, "aanbieder": aanbieder, "domein": "jeugd", "categorie": "45", "code": code,
+        "naam": "Storingstest", "uitvoeringsvariant": "inspanningsgericht", "eenheid": "04",
+        "tarief": 6500, "geldigVanaf": "2020-01-01"}).raise_for_status()
+    resp = httpx.post(stack.url("allocation") + "/v1/toewijzingen", timeout=30, headers=gem, json={
+        "domein": "jeugd", "aanbieder": aanbieder,
+        "client": {"bsn": bsn, "geboortedatum": "2012-05-01", "geslacht": "1",
+                   "naam": {"achternaam": "Testpersoon", "voornamen": "Tom", "voorletters": "T"},
+                   "contact": {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}}},
+        "product": {"categorie": "45", "code": code}, "ingangsdatum": ingang.isoformat(),
+        "einddatum": (ingang + timedelta(days=90)).isoformat(),
+        "omvang": {"volume": 4, "eenheid": "04", "frequentie": "2"}})
+    assert resp.status_code == 201, resp.text
+    return bsn, resp.json()["toewijzing"]["toewijzingNummer"], ingang

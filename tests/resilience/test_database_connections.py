@@ -7,7 +7,7 @@ PostgreSQL only: SQLite has no server connection to lose."""
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import httpx
 import psycopg
@@ -15,9 +15,9 @@ import pytest
 
 from services.common.devstack import Stack
 from tests.builders.allocation import Client, Regel, start
-from tests.support import next_bsn, parse_xml, retourcodes, token_for
+from tests.support import parse_xml, retourcodes, token_for
 
-from .conftest import wait_until
+from .conftest import issue_toewijzing, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -45,27 +45,7 @@ def _client(stack: Stack, party: str) -> httpx.Client:
 
 
 def _toewijzing(stack: Stack) -> tuple[str, int, date]:
-    bsn, ingang = next_bsn(), date.today() - timedelta(days=3)
-    httpx.post(stack.url("brp") + "/test/personen", timeout=30, json={
-        "burgerservicenummer": bsn, "geboortedatum": "2012-05-01", "gemeenteVanInschrijving": GEMEENTE,
-        "geslachtsnaam": "Testpersoon", "voornamen": "Tom"}).raise_for_status()
-    code = "DBC" + bsn[-2:]
-    httpx.post(stack.url("eligibility") + "/v1/contracten", timeout=30,
-               headers={"Authorization": f"Bearer {token_for(GEMEENTE)}"}, json={
-                   "gemeente": GEMEENTE, "aanbieder": AANBIEDER, "domein": "jeugd", "categorie": "45", "code": code,
-                   "naam": "Verbindingstest", "uitvoeringsvariant": "inspanningsgericht", "eenheid": "04",
-                   "tarief": 6500, "geldigVanaf": "2020-01-01"}).raise_for_status()
-    with _client(stack, GEMEENTE) as gem:
-        resp = gem.post("/v1/toewijzingen", json={
-            "domein": "jeugd", "aanbieder": AANBIEDER,
-            "client": {"bsn": bsn, "geboortedatum": "2012-05-01", "geslacht": "1",
-                       "naam": {"achternaam": "Testpersoon", "voornamen": "Tom", "voorletters": "T"},
-                       "contact": {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}}},
-            "product": {"categorie": "45", "code": code}, "ingangsdatum": ingang.isoformat(),
-            "einddatum": (ingang + timedelta(days=90)).isoformat(),
-            "omvang": {"volume": 4, "eenheid": "04", "frequentie": "2"}})
-        assert resp.status_code == 201, resp.text
-    return bsn, resp.json()["toewijzing"]["toewijzingNummer"], ingang
+    return issue_toewijzing(stack, GEMEENTE, AANBIEDER, code_prefix="DBC")
 
 
 def test_a_broken_connection_is_a_503_and_the_message_is_processed_once_when_sent_again(rstack: Stack) -> None:

@@ -18,6 +18,7 @@ from datetime import date
 import httpx
 import pytest
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, new_ref, start, vot
 from tests.support import api, header_codes, next_bsn, parse_xml
@@ -58,7 +59,7 @@ def test_315_while_eligibility_is_down_is_answered_and_finished_later(rstack: St
     _contract(rstack, taak, "taakgericht")
     _contract(rstack, inspanning, "inspanningsgericht")
     gem, aan = api(rstack, "allocation", GEMEENTE), api(rstack, "allocation", AANBIEDER)
-    ingang, eind = date.today(), date(date.today().year + 1, 12, 31)
+    ingang, eind = today_nl(), date(today_nl().year + 1, 12, 31)
     ref_taak, ref_insp = new_ref("VTK"), new_ref("VIN")
     body = vot(AANBIEDER, GEMEENTE, Client(bsn, geboortedatum=born), [
         Aanvraag(ref_taak, "45", taak, ingang, eind, omvang=(4, "04", "2")),

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.declaration import BatchToewijzing, batch, elfproef_bsns
 from tests.support import api, parse_xml, token_for
@@ -39,7 +40,7 @@ def _setup(stack: Stack) -> tuple[list[BatchToewijzing], int, int]:
         "naam": "Killtest", "uitvoeringsvariant": "inspanningsgericht", "eenheid": "01", "tarief": TARIEF,
         "geldigVanaf": "2020-01-01"})
     assert line.status_code == 201, line.text
-    today = date.today()
+    today = today_nl()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     bsns = elfproef_bsns(N)
     base = 700_000_000 + uuid.uuid4().int % 100_000_000

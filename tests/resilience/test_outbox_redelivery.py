@@ -25,6 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack, free_port
 from services.common.store.models import InboxEntry, OutboxEntry
 from tests.support import api, next_bsn
@@ -56,14 +57,14 @@ def _toewijzing(stack: Stack, code: str) -> dict[str, Any]:
     resp = api(stack, "allocation", GEMEENTE).post("/v1/toewijzingen", json={
         "domein": "jeugd", "aanbieder": AANBIEDER, "product": {"categorie": "45", "code": code},
         "client": {"bsn": bsn, "geboortedatum": "2012-05-01", "naam": {"achternaam": "Testpersoon"}, "contact": CONTACT},
-        "ingangsdatum": date.today().isoformat(), "einddatum": date(date.today().year + 2, 12, 31).isoformat(),
+        "ingangsdatum": today_nl().isoformat(), "einddatum": date(today_nl().year + 2, 12, 31).isoformat(),
         "omvang": {"volume": 4, "eenheid": "04", "frequentie": "2"}})
     assert resp.status_code == 201, resp.text
     return resp.json()["toewijzing"]  # type: ignore[no-any-return]
 
 
 def _shorten(stack: Stack, nummer: int, year_offset: int) -> dict[str, Any]:
-    eind = date(date.today().year + 1, 12, 31 - year_offset)
+    eind = date(today_nl().year + 1, 12, 31 - year_offset)
     resp = api(stack, "allocation", GEMEENTE).patch(f"/v1/toewijzingen/{nummer}",
                                                     json={"redenWijziging": "04", "einddatum": eind.isoformat()})
     assert resp.status_code == 200, resp.text

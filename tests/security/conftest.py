@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, new_ref, start, vot
 from tests.builders.declaration import Declaratie, Prestatie, month_bounds
@@ -109,7 +110,7 @@ def _free_period(stack: Stack, aanbieders: tuple[str, ...]) -> tuple[int, int]:
     keeps the listing probes honest (the bulk tests declare for nearly every test BSN, so a later listing
     of their period would "show" the other side's BSN). The earliest is the month five years ago, the
     oldest TR335 still accepts."""
-    today = date.today()
+    today = today_nl()
     latest = (today.year - 5, today.month)
     for aanbieder in aanbieders:
         for d in _all_pages(api(stack, "declaration", aanbieder), "/v1/declaraties", {}):
@@ -155,7 +156,7 @@ def _build_side(stack: Stack, side: Side, aanbieders: tuple[str, ...]) -> None:
         "client": {"bsn": side.bsn, "geboortedatum": GEBOORTEDATUM.isoformat(), "geslacht": "1",
                    "naam": {"achternaam": "Testpersoon", "voornamen": "Tom", "voorletters": "T"}, "contact": CONTACT},
         "product": {"categorie": CATEGORIE, "code": side.code}, "ingangsdatum": begin.isoformat(),
-        "einddatum": date(date.today().year + 1, 12, 31).isoformat(),
+        "einddatum": date(today_nl().year + 1, 12, 31).isoformat(),
         "omvang": {"volume": 10, "eenheid": "04", "frequentie": "2"}}), 201).json()
     tw = mutatie["toewijzing"]
     side.nummer, side.client_id, side.versie, side.bericht_301 = (
@@ -164,7 +165,7 @@ def _build_side(stack: Stack, side: Side, aanbieders: tuple[str, ...]) -> None:
     # a 315 (another client) → 316 at once, a verzoek for the gemeente
     ref = new_ref("AUT")
     body = vot(a, g, Client(side.bsn_verzoek, geboortedatum=GEBOORTEDATUM),
-               [Aanvraag(ref, CATEGORIE, side.code, date.today(), date(date.today().year + 1, 12, 31),
+               [Aanvraag(ref, CATEGORIE, side.code, today_nl(), date(today_nl().year + 1, 12, 31),
                          omvang=(4, "04", "2"))], standard=STANDARD)
     resp = _ok(alloc_a.post_xml(body))
     side.bericht_315, side.retour_316 = resp.headers["Bericht-Id"], resp.headers["Retour-Id"]

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import httpx
 import pytest
 
+from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Client, Regel, start
 from tests.support import parse_xml, retourcodes, token_for
@@ -113,7 +114,7 @@ def contract_for(gemeente: str, aanbieder: str, code: str) -> dict[str, Any]:
 
 
 def check_for(own: Side) -> dict[str, Any]:
-    return {"bsn": own.bsn, "peildatum": date.today().isoformat(), "gemeente": own.gemeente, "domein": DOMEIN,
+    return {"bsn": own.bsn, "peildatum": today_nl().isoformat(), "gemeente": own.gemeente, "domein": DOMEIN,
             "aanbieder": own.aanbieder, "product": {"categorie": CATEGORIE, "code": own.code}}
 
 
@@ -121,13 +122,13 @@ def toewijzing_for(own: Side) -> dict[str, Any]:
     return {"domein": DOMEIN, "aanbieder": own.aanbieder,
             "client": {"bsn": own.bsn, "geboortedatum": GEBOORTEDATUM.isoformat(), "geslacht": "1",
                        "naam": {"achternaam": "Testpersoon"}, "contact": CONTACT},
-            "product": {"categorie": CATEGORIE, "code": own.code}, "ingangsdatum": date.today().isoformat()}
+            "product": {"categorie": CATEGORIE, "code": own.code}, "ingangsdatum": today_nl().isoformat()}
 
 
 def start_by(intruder: str, own: Side, nummer: int, status: str = "1", begin: date | None = None) -> bytes:
     """A 305 the intruding aanbieder sends in its own name, for the owner's toewijzing (or a ghost one)."""
     return start(intruder, own.gemeente, Client(own.bsn, geboortedatum=GEBOORTEDATUM),
-                 [Regel(nummer, begindatum=begin or date.today(), status=status)], standard=STANDARD)
+                 [Regel(nummer, begindatum=begin or today_nl(), status=status)], standard=STANDARD)
 
 
 # ---- checks for custom probes --------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def _mailbox(service: str) -> dict[str, Entry]:
         if service == "allocation":
             # in its own name, about the owner's toewijzing: the same retour as for a number that does not exist,
             # for a start and for the removal (StatusAanlevering 3) of the owner's start
-            for status, begin in (("1", date.today()), ("3", own.begin)):
+            for status, begin in (("1", today_nl()), ("3", own.begin)):
                 probes.append(custom(oth.aanbieder, "POST", "/v1/berichten",
                                      _same_retour_as_ghost(s, own, oth, status, begin),
                                      content=start_by(oth.aanbieder, own, own.nummer, status, begin)))
@@ -282,7 +283,7 @@ MATRIX: dict[str, Entry] = {
                 params={"gemeente": own.gemeente, "domein": DOMEIN}) for p in (oth.aanbieder, oth.gemeente)],
     "allocation PATCH /toewijzingen/{nummer}": lambda s, own, oth: [
         refused(oth.gemeente, "PATCH", f"/v1/toewijzingen/{own.nummer}", ghost=f"/v1/toewijzingen/{GHOST_NUMMER}",
-                json={"redenWijziging": "04", "einddatum": date(date.today().year + 2, 12, 31).isoformat(),
+                json={"redenWijziging": "04", "einddatum": date(today_nl().year + 2, 12, 31).isoformat(),
                       "gemeente": own.gemeente, "domein": DOMEIN}),
         refused(oth.aanbieder, "PATCH", f"/v1/toewijzingen/{own.nummer}", 403, ROLE,
                 ghost=f"/v1/toewijzingen/{GHOST_NUMMER}", json={"redenWijziging": "04", "gemeente": own.gemeente})],

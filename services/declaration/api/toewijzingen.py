@@ -2,21 +2,22 @@
 
 For support and the end-to-end tests: "which version of toewijzing 300201 does the declaration service judge
 against?" A gemeente sees its own toewijzingen, an aanbieder those given to it; anything else is a 404.
-The BSN is in the body, never in the URL.
+The BSN is in the body, never in the URL. The allocation service asks it too (with its service token, giving
+gemeente and domein) before it withdraws a toewijzing: `goedgekeurdePrestaties` is what TR385 looks at.
 """
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select, true
 
 from services.common.app import get_ctx
 from services.common.auth import CallerDep
 from services.common.problems import PROBLEM_JSON, Problem
 
-from ..models import Toewijzing
+from ..models import Prestatie, Toewijzing
 from ..payments import visible
 
 router = APIRouter(prefix="/v1/toewijzingen", tags=["toewijzingen"])
@@ -37,12 +38,16 @@ class ToewijzingKopie(BaseModel):
     redenWijziging: str | None
     versie: int
     bijgewerktOp: str
+    goedgekeurdePrestaties: int = Field(
+        description="Goedgekeurde, niet gecrediteerde debet-prestaties op deze toewijzing: zolang dit meer dan 0 is, "
+                    "mag de toewijzing niet verwijderd worden (TR385, retourcode 9385)")
 
     model_config = {"json_schema_extra": {"examples": [{
         "gemeente": "0141", "aanbieder": "11110001", "domein": "jeugd", "toewijzingNummer": 300201,
         "bsn": "999900006", "product": {"categorie": "45", "code": "45A03"}, "ingangsdatum": "2026-04-01",
         "einddatum": "2026-12-31", "omvang": {"volume": 120, "eenheid": "01", "frequentie": "2"}, "budget": None,
-        "status": "actief", "redenWijziging": None, "versie": 3, "bijgewerktOp": "2026-04-01T10:00:01+00:00"}]}}
+        "status": "actief", "redenWijziging": None, "versie": 3, "bijgewerktOp": "2026-04-01T10:00:01+00:00",
+        "goedgekeurdePrestaties": 4}]}}
 
 
 @router.get(
@@ -60,25 +65,30 @@ def get_toewijzing(
     gemeente: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
     domein: Annotated[Literal["jeugd", "wmo"] | None, Query()] = None,
 ) -> ToewijzingKopie:
-    stmt = select(Toewijzing).where(Toewijzing.toewijzing_nummer == nummer,
-                                    visible(caller, Toewijzing.gemeente, Toewijzing.aanbieder))
+    # the platform's own services (service token) see every copy; they must name gemeente and domein
+    scope = true() if caller.is_service else visible(caller, Toewijzing.gemeente, Toewijzing.aanbieder)
+    stmt = select(Toewijzing).where(Toewijzing.toewijzing_nummer == nummer, scope)
     if gemeente:
         stmt = stmt.where(Toewijzing.gemeente == gemeente)
     if domein:
         stmt = stmt.where(Toewijzing.domein == domein)
     with get_ctx(request).db.session() as s:
         rows = s.scalars(stmt.limit(2)).all()
-    if not rows:
-        raise Problem(404, "niet-gevonden", "Geen toewijzing met dit nummer voor u.")
-    if len(rows) > 1:
-        raise Problem(400, "nummer-niet-eenduidig", "Dit nummer bestaat in meer gemeenten of domeinen: geef "
-                                                    "gemeente en domein mee.")
-    t = rows[0]
+        if not rows:
+            raise Problem(404, "niet-gevonden", "Geen toewijzing met dit nummer voor u.")
+        if len(rows) > 1:
+            raise Problem(400, "nummer-niet-eenduidig", "Dit nummer bestaat in meer gemeenten of domeinen: geef "
+                                                        "gemeente en domein mee.")
+        t = rows[0]
+        goedgekeurd = s.scalar(select(func.count()).select_from(Prestatie).where(
+            Prestatie.gemeente == t.gemeente, Prestatie.domein == t.domein,
+            Prestatie.toewijzing_nummer == t.toewijzing_nummer, Prestatie.aanbieder == t.aanbieder,
+            Prestatie.goedgekeurd.is_(True), Prestatie.debet.is_(True), Prestatie.gecrediteerd.is_(False))) or 0
     return ToewijzingKopie(
         gemeente=t.gemeente, aanbieder=t.aanbieder, domein=t.domein, toewijzingNummer=t.toewijzing_nummer, bsn=t.bsn,
         product=None if t.categorie is None else {"categorie": t.categorie, "code": t.code},
         ingangsdatum=t.ingangsdatum.isoformat(), einddatum=t.einddatum.isoformat() if t.einddatum else None,
         omvang=None if t.volume is None else {"volume": t.volume, "eenheid": t.eenheid, "frequentie": t.frequentie},
         budget=t.budget, status=t.status, redenWijziging=t.reden_wijziging, versie=t.versie,  # type: ignore[arg-type]
-        bijgewerktOp=t.bijgewerkt_op.isoformat(),
+        bijgewerktOp=t.bijgewerkt_op.isoformat(), goedgekeurdePrestaties=goedgekeurd,
     )

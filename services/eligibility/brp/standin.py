@@ -35,6 +35,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.clock import today_nl
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "personen.yaml"
 HC_JSON = "application/json; charset=utf-8"
 PROBLEM = "application/problem+json"
@@ -154,7 +156,7 @@ def _leeftijd(value: str | None, today: date) -> int | None:
 
 def build_persoon(p: TestPersoon, today: date | None = None) -> dict[str, Any]:
     """The full persoon as the stand-in knows it; the fields filter cuts it down."""
-    today = today or date.today()
+    today = today or today_nl()
     persoon: dict[str, Any] = {
         "burgerservicenummer": p.burgerservicenummer,
         "geslacht": {"code": "O", "omschrijving": "onbekend"},
@@ -300,7 +302,7 @@ async def personen(request: Request) -> JSONResponse:
     if invalid:
         return _problem(400, "Een of meerdere parameters zijn niet correct.", "paramsValidation",
                         invalid=invalid, request=request)
-    today = date.today()
+    today = today_nl()
     result = []
     with STATE.lock:
         found = [STATE.persons[b] for b in dict.fromkeys(bsns) if b in STATE.persons]

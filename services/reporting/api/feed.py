@@ -1,7 +1,6 @@
 """The pseudonymised feed for the knowledge centre: per month, pulled as JSON pages or as CSV files."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from services.common.app import get_ctx
 from services.common.auth import Party, require_kind
+from services.common.clock import today_nl
 from services.common.problems import PROBLEM_JSON
 
 from .. import feed
@@ -34,7 +34,7 @@ INTRO = ("Gepseudonimiseerd: geen BSN (een HMAC-SHA256 met de sleutel van de reg
 
 
 def _key(request: Request, sleutel: str | None) -> feed.PseudonymKey:
-    return feed.current_key(get_ctx(request).settings.pseudonym_keys, date.today(), sleutel)  # type: ignore[attr-defined]
+    return feed.current_key(get_ctx(request).settings.pseudonym_keys, today_nl(), sleutel)  # type: ignore[attr-defined]
 
 
 @router.get("/velden", summary="Beschrijving van elk veld van de feed", response_model=s.FeedVelden,
@@ -50,7 +50,7 @@ async def manifest(request: Request, caller: FeedReader, periode: Periode, sleut
     key = _key(request, sleutelId)
     counts = {}
     for soort in feed.SOORTEN:
-        rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, date.today())
+        rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, today_nl())
         counts[soort] = len(rows)
     return s.FeedManifest(periode=periode, sleutelId=key.id, aantallen=counts, velden="/v1/feed/velden")
 
@@ -63,7 +63,7 @@ async def pagina(request: Request, caller: FeedReader, soort: Soort, periode: Pe
                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                  pageSize: Annotated[int, Query(ge=1, le=5000)] = 1000) -> s.FeedPagina:
     key = _key(request, sleutelId)
-    rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, date.today())
+    rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, today_nl())
     chunk = rows[(page - 1) * pageSize: page * pageSize]
     nxt = str(request.url.include_query_params(page=page + 1)) if page * pageSize < len(rows) else None
     return s.FeedPagina(soort=soort, periode=periode, sleutelId=key.id, count=len(rows), page=page,
@@ -76,6 +76,6 @@ async def pagina(request: Request, caller: FeedReader, soort: Soort, periode: Pe
 async def bestand(request: Request, caller: FeedReader, soort: Soort, periode: Periode,
                   sleutelId: SleutelId = None) -> StreamingResponse:
     key = _key(request, sleutelId)
-    rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, date.today())
+    rows = await run_in_threadpool(feed.records, get_ctx(request), caller, soort, periode, key, today_nl())
     return StreamingResponse(feed.iter_csv(rows, soort), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{soort}-{periode}-{key.id}.csv"', "Sleutel-Id": key.id})

@@ -11,6 +11,7 @@ from pydantic import create_model
 
 from services.common.app import get_ctx
 from services.common.auth import CallerDep
+from services.common.clock import today_nl
 from services.common.problems import PROBLEM_JSON, Problem
 
 from .. import service
@@ -65,7 +66,7 @@ class Params:
         self.van, self.tot, self.periode, self.groepering, self.peildatum = van, tot, periode, groepering, peildatum
 
     def filters(self, spec: Spec | None) -> Filters:
-        today = date.today()
+        today = today_nl()
         van, tot = month_window(self.van, self.tot, today)
         if self.peildatum is not None and not 2000 <= self.peildatum.year <= 2999:
             raise Problem(400, "ongeldige-peildatum", "De peildatum ligt niet tussen 2000 en 2999.",

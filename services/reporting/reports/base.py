@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.auth import Party
+from services.common.clock import today_nl
 
 from ..models import ContractRegel
 
@@ -113,7 +114,7 @@ class Filters:
     domein: str | None = None
     categorie: str | None = None
     code: str | None = None
-    peildatum: date = field(default_factory=date.today)
+    peildatum: date = field(default_factory=today_nl)
 
     @property
     def start(self) -> date:
