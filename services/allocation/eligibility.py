@@ -141,10 +141,11 @@ class EligibilityGateway:
 
     def contract_product(self, gemeente: str, aanbieder: str, domein: str, categorie: str | None,
                          code: str | None, peildatum: date) -> ContractProduct | None:
-        """The contract line for a product; a miss in the cache is asked again once (a line may have been
-        added since the terms were cached)."""
+        """The contract line for a product. A miss in the cache, or a hit on an aspecifieke line for a product
+        with a code, is asked again once: a (more specific) line may have been added since the terms were
+        cached, and it would decide the uitvoeringsvariant."""
         found = self.contract(gemeente, aanbieder).product(domein, categorie, code, peildatum)
-        if found is None and self.cache_seconds > 0:
+        if (found is None or (code and not found.code)) and self.cache_seconds > 0:
             found = self.contract(gemeente, aanbieder, fresh=True).product(domein, categorie, code, peildatum)
         return found
 

@@ -152,6 +152,21 @@ def test_vot_for_taakgericht_product_is_refused_with_319(world) -> None:  # type
     assert root.findtext("{*}Antwoord/{*}RedenAfwijzingVerzoek") == "4"
 
 
+def test_a_contract_line_added_after_the_terms_were_cached_decides_at_once(world) -> None:  # type: ignore[no-untyped-def]
+    """The contract pre-check reads cached terms. Once an aspecifieke taakgericht line for the whole categorie
+    is in the cache, a specific inspanningsgericht line added afterwards must decide the next verzoek for its
+    code: a hit on the aspecifieke line is asked again, like a miss (otherwise a 319 "taakgericht" follows)."""
+    pair = dict(gemeente="0153", aanbieder="11110006")  # no other test gives this pair an aspecifieke line
+    w = world(variant="taakgericht", eenheid=None, code=None, **pair)
+    _vot(w, _aanvraag(w, omvang=(4, "04", "2")))
+    [v] = w.verzoeken()
+    assert v["voorcontroleCodes"] == ["TAAKGERICHT"]  # the aspecifieke line, now cached
+    w2 = world(variant="inspanningsgericht", eenheid="04", **pair)  # its own code, added just now
+    _vot(w2, _aanvraag(w2, omvang=(4, "04", "2")))
+    [v2] = w2.verzoeken()
+    assert v2["status"] == "open" and v2["voorcontrole"] == "ok", v2
+
+
 def test_vot_with_output_unit_for_inspanningsgericht_product_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     w = world(variant="inspanningsgericht", aanbieder="11110004")
     _vot(w, _aanvraag(w, omvang=(3, "82", "4")))

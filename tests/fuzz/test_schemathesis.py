@@ -1,6 +1,7 @@
 """API fuzzing with Schemathesis against every service's published OpenAPI document, on a bounded budget:
 zero 5xx responses, and every response conforms to its documented status code, content type, headers
-and schema. Runs as each kind of party, so the scoped endpoints are exercised too."""
+and schema. Runs as each kind of party, so the scoped endpoints are exercised too, on a platform of its own
+(conftest.py)."""
 from __future__ import annotations
 
 import os
