@@ -13,7 +13,8 @@ class AllocationSettings(CommonSettings):
     service_name: str = "allocation"
 
     contract_cache_seconds: float = Field(
-        60.0, description="how long contract terms (GET /v1/contractvoorwaarden) are reused; 0 disables the cache"
+        60.0, description="how long contract terms (GET /v1/contractvoorwaarden) are reused; a product not in "
+                          "them, or found only on an aspecifieke line, is asked again at once; 0 disables the cache"
     )
     auto_afwijzen_contract: bool = Field(
         True,
