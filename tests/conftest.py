@@ -58,9 +58,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {'PostgreSQL ' + url.split('@')[-1] if url else 'SQLite (temp files)'}"
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    st = Stack(base_dir=tmp_path_factory.mktemp("stack"), database_url=database_url())
+@contextmanager
+def own_stack(base_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A whole platform of its own (migrated, demo data, every service started), stopped and its schemas
+    dropped afterwards: the session's shared one, and the packages that must not share theirs."""
+    st = Stack(base_dir=base_dir, database_url=database_url(), extra_env=extra_env or {})
     try:
         st.migrate()
         st.load_demo()
@@ -69,6 +71,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         st.stop()
         st.drop_schemas()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with own_stack(tmp_path_factory.mktemp("stack")) as st:
+        yield st
 
 
 @pytest.fixture

@@ -9,19 +9,12 @@ import pytest
 
 from services.common.devstack import Stack
 
-from ..conftest import database_url
+from ..conftest import own_stack
 from ..resilience.conftest import assert_logs_clean
 
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    st = Stack(base_dir=tmp_path_factory.mktemp("fuzz"), database_url=database_url())
-    try:
-        st.migrate()
-        st.load_demo()
-        st.start()
+    with own_stack(tmp_path_factory.mktemp("fuzz")) as st:
         yield st
         assert_logs_clean(st)
-    finally:
-        st.stop()
-        st.drop_schemas()

@@ -21,7 +21,7 @@ from services.common.clock import today_nl
 from services.common.db import Database
 from services.common.devstack import Stack
 
-from ..conftest import database_url
+from ..conftest import own_stack
 from ..support import next_bsn, token_for
 from ..test_privacy_logs import NINE_DIGITS, _test_person_names
 
@@ -34,17 +34,9 @@ RESILIENCE_ENV = {
 
 @pytest.fixture(scope="package")
 def rstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    st = Stack(base_dir=tmp_path_factory.mktemp("resilience"), database_url=database_url(),
-               extra_env=dict(RESILIENCE_ENV))
-    try:
-        st.migrate()
-        st.load_demo()
-        st.start()
+    with own_stack(tmp_path_factory.mktemp("resilience"), extra_env=dict(RESILIENCE_ENV)) as st:
         yield st
         assert_logs_clean(st)
-    finally:
-        st.stop()
-        st.drop_schemas()
 
 
 def assert_logs_clean(st: Stack) -> None:
