@@ -316,9 +316,8 @@ def verwijder(ctx: ServiceContext, caller: Party, nummer: int, *, gemeente: str 
               request_id: str | None) -> dict[str, Any]:
     with ctx.db.session() as session:
         tw = vind_toewijzing(session, caller, nummer, gemeente=gemeente, domein=domein)
-        if tw.verwijderd:
-            raise Problem(409, "toewijzing-verwijderd", f"Toewijzing {tw.nummer} is al verwijderd.")
-        tr385_geen_goedgekeurde_declaraties(ctx, tw.gemeente, tw.domein, tw.nummer)
+        if not tw.verwijderd:  # one already withdrawn gets its 409 from verwijder_toewijzing below
+            tr385_geen_goedgekeurde_declaraties(ctx, tw.gemeente, tw.domein, tw.nummer)
     with ctx.db.session() as session, session.begin():
         tw = vind_toewijzing(session, caller, nummer, gemeente=gemeente, domein=domein)
         lock_gemeente(session, tw.gemeente)
