@@ -40,37 +40,37 @@ def make_engine(settings: CommonSettings) -> Engine:
         _tune_sqlite(engine)
     else:
         _ping_when_idle(engine)
-        _sync_reads_in_pipeline(engine)
+        _refuse_writes_in_autocommit_reads(engine)
     return engine
 
 
-def _sync_reads_in_pipeline(engine: Engine) -> None:
-    """In pipeline mode a query's result arrives only at the next sync, but SQLAlchemy looks at the cursor
-    right after executing. So a statement that returns rows (a SELECT, anything with RETURNING) syncs the
-    pipeline at once; plain writes stay queued until the commit."""
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn: Any, _cursor: Any, _stmt: str, _params: Any, context: Any, _many: bool) -> None:  # pragma: no cover - driver callback
-        pipe = conn.info.get(_PIPELINE_KEY)
-        if pipe is None:
-            return
-        compiled = getattr(context, "compiled", None)
-        if compiled is None or not context.is_crud or compiled.effective_returning:
-            pipe.sync()
+class NeedsTransaction(Exception):
+    """Code running in Database.autocommit_reads tried to write: the write was not sent; redo it in a
+    transaction."""
 
 
-_PIPELINE_KEY = "berichten.pipeline"
+_READS_ONLY = "berichten.reads-only"
 
 
-def _drain(pipe: Any) -> None:
-    """After an error in pipeline mode the statements queued behind it come back as "pipeline aborted" at
-    the next sync: take them now, so that the rollback meets a clean pipeline instead of raising them."""
-    import psycopg
+def _refuse_writes_in_autocommit_reads(engine: Engine) -> None:
+    """In autocommit_reads every statement would commit on its own, so a write there would not be undone with
+    the rest: stop it before it reaches the database (one dict lookup per statement)."""
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:  # pragma: no cover - driver callback
+        if conn.info.get(_READS_ONLY) and statement.lstrip()[:6].upper() not in ("SELECT", "SHOW"):
+            raise NeedsTransaction(statement.split(None, 1)[0])
+
+
+@contextmanager
+def allow_writes(conn: Any) -> Iterator[None]:
+    """Let the one statement that writes everything (services.common.writes) through autocommit_reads' guard."""
+    before = conn.info.get(_READS_ONLY)
+    conn.info[_READS_ONLY] = False
     try:
-        pipe.sync()
-    except psycopg.Error:
-        pass
+        yield
+    finally:
+        conn.info[_READS_ONLY] = before
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -126,39 +126,18 @@ class Database:
                 yield session
 
     @contextmanager
-    def pipelined_transaction(self) -> Iterator[Session]:
-        """One transaction whose statements PostgreSQL receives in pipeline mode (psycopg 3): BEGIN goes out
-        with the first query, writes that nobody reads back are queued, and the COMMIT travels with them, so
-        a short transaction costs two round trips (read, then write + commit) instead of one per statement.
-        Errors surface at the next read or at the commit, as the same SQLAlchemy exceptions. Only for code
-        that never looks at the row count of a write (unknown until the sync); elsewhere a plain
-        transaction (SQLite has no pipeline and gets one).
-        """
-        if not self.is_postgres:
-            with self.transaction() as session:
-                yield session
-            return
-        # the session borrows a connection we hold, so that the commit does not hand it back to the pool
-        # while it is still in pipeline mode
+    def autocommit_reads(self) -> Iterator[Session]:
+        """A session on a connection in autocommit mode that only reads: no BEGIN or COMMIT round trip. Any
+        write is refused with NeedsTransaction before it is sent, except the one statement of
+        services.common.writes, which is atomic on its own. PostgreSQL only (SQLite: use transaction())."""
         with self.engine.connect() as conn:
-            info, driver = conn.info, conn.connection.driver_connection
+            conn.execution_options(isolation_level="AUTOCOMMIT")  # reset when the pool takes it back
+            conn.info[_READS_ONLY] = True
             try:
-                with driver.pipeline() as pipe:
-                    info[_PIPELINE_KEY] = pipe
-                    with self.session_factory(bind=conn) as session:
-                        try:
-                            yield session
-                            session.commit()
-                        except BaseException:
-                            _drain(pipe)
-                            session.rollback()
-                            raise
+                with self.session_factory(bind=conn) as session:
+                    yield session
             finally:
-                info.pop(_PIPELINE_KEY, None)
-                # psycopg only logs a failure to leave pipeline mode while an exception is in flight; a
-                # connection still in it would give the next borrower reads without rows: never pool it
-                if driver.pgconn.pipeline_status:
-                    conn.invalidate()
+                conn.info.pop(_READS_ONLY, None)
 
     def ping(self) -> None:
         from sqlalchemy import text

@@ -1,28 +1,32 @@
-"""The kernel's pipelined transaction (services.common.db.Database.pipelined_transaction), the one the 305/307
-hot path runs in: on PostgreSQL its statements travel in psycopg's pipeline mode, on SQLite it is a plain
-transaction. Both must behave the same to the code inside: reads see the rows, writes are committed together,
-an error in any statement (even one that surfaces only at the commit) rolls back everything, and the pooled
-connection comes back as an ordinary one."""
+"""The kernel's single-statement write path (services.common.writes, Database.autocommit_reads), the one the
+305/307 hot path runs in. On PostgreSQL a handler reads in autocommit mode and its writes travel with the
+message and its retour as one statement; elsewhere the same Writes run as Core statements in a transaction.
+Both must behave the same to the code that uses them: everything is written or nothing is, a direct write in
+autocommit mode is refused before it reaches the database, and the pooled connection comes back ordinary."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common.db import Database, ensure_schema
+from services.common.db import Database, NeedsTransaction, ensure_schema
+from services.common.writes import Writes, fetch_rows
 
 from ..conftest import throwaway_database
 
 metadata = MetaData()
-rij = Table("pipeline_rij", metadata, Column("id", Integer, primary_key=True), Column("naam", String(20)))
+rij = Table("kernel_rij", metadata, Column("id", Integer, primary_key=True), Column("naam", String(20)),
+            Column("datum", Date, nullable=True), Column("codes", JSON, nullable=True))
+bericht = Table("kernel_bericht", metadata, Column("id", Integer, primary_key=True), Column("soort", String(8)))
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    with throwaway_database("pipeline", tmp_path) as settings:
+    with throwaway_database("kernel", tmp_path) as settings:
         ensure_schema(settings)
         database = Database(settings)
         metadata.create_all(database.engine)
@@ -30,68 +34,134 @@ def db(tmp_path: Path) -> Iterator[Database]:
         database.engine.dispose()
 
 
-def _names(db: Database) -> list[str]:
+def _write(db: Database, writes: Writes, rows: list[dict]) -> None:
+    """What the pipeline does with a handler's writes and the message rows."""
+    if db.is_postgres:
+        with db.autocommit_reads() as session:
+            writes.write_with(session, bericht, rows, one_statement=True)
+    else:
+        with db.transaction() as session:
+            writes.write_with(session, bericht, rows, one_statement=False)
+
+
+def _state(db: Database) -> tuple[list[tuple], list[int]]:
     with db.transaction() as session:
-        return list(session.scalars(select(rij.c.naam).order_by(rij.c.id)))
+        rijen = [tuple(r) for r in session.execute(select(rij).order_by(rij.c.id))]
+        berichten = list(session.scalars(select(bericht.c.id).order_by(bericht.c.id)))
+    return rijen, berichten
 
 
-def test_reads_see_rows_and_writes_commit_together(db: Database) -> None:
+def _seed(db: Database) -> None:
     with db.transaction() as session:
-        session.execute(insert(rij), [{"id": 1, "naam": "eerste"}])
-    with db.pipelined_transaction() as session:
-        assert session.execute(select(rij.c.naam).where(rij.c.id == 1)).scalar_one() == "eerste"
-        session.execute(insert(rij), [{"id": 2, "naam": "tweede"}, {"id": 3, "naam": "derde"}])
-        # a read after queued writes sees them (the read syncs the pipeline)
-        assert session.execute(select(rij.c.id).order_by(rij.c.id)).scalars().all() == [1, 2, 3]
-        session.execute(insert(rij), [{"id": 4, "naam": "vierde"}])
-    assert _names(db) == ["eerste", "tweede", "derde", "vierde"]
+        session.execute(insert(rij), [{"id": 1, "naam": "eerste", "datum": None, "codes": None},
+                                      {"id": 2, "naam": "tweede", "datum": None, "codes": None}])
 
 
-def test_an_error_at_the_commit_rolls_back_every_statement(db: Database) -> None:
+def test_the_writes_and_the_message_rows_land_together(db: Database) -> None:
+    _seed(db)
+    writes = Writes()
+    writes.update_by_id(rij, [1, 2], {"naam": "verwijderd"})
+    writes.insert(rij, [{"id": 3, "naam": "derde", "datum": date(2026, 1, 31), "codes": ["TR019", "TR326"]},
+                        {"id": 4, "naam": "vierde", "datum": None, "codes": None}])
+    _write(db, writes, [{"id": 10, "soort": "JW305"}, {"id": 11, "soort": "JW306"}])
+    assert _state(db) == ([(1, "verwijderd", None, None), (2, "verwijderd", None, None),
+                           (3, "derde", date(2026, 1, 31), ["TR019", "TR326"]), (4, "vierde", None, None)],
+                          [10, 11])
+
+
+@pytest.mark.parametrize("breaks", ["the message rows", "an earlier insert"])
+def test_an_error_anywhere_writes_nothing(db: Database, breaks: str) -> None:
+    """A duplicate message (caught by its unique key) or a broken row of the handler's: not half of it."""
+    _seed(db)
     with db.transaction() as session:
-        session.execute(insert(rij), [{"id": 1, "naam": "eerste"}])
-    with pytest.raises(IntegrityError):
-        with db.pipelined_transaction() as session:
-            session.execute(insert(rij), [{"id": 2, "naam": "tweede"}])
-            session.execute(insert(rij), [{"id": 1, "naam": "dubbel"}])  # queued: fails at the commit
-    assert _names(db) == ["eerste"]
+        session.execute(insert(bericht), [{"id": 10, "soort": "JW305"}])
+    writes = Writes()
+    writes.update_by_id(rij, [1], {"naam": "gewijzigd"})
+    writes.insert(rij, [{"id": 2 if breaks == "an earlier insert" else 5, "naam": "dubbel", "datum": None,
+                         "codes": None}])
+    message = [{"id": 10 if breaks == "the message rows" else 20, "soort": "JW305"}]
+    with pytest.raises(IntegrityError):  # SQLAlchemy's, as from any statement: the pipeline's replay pass
+        _write(db, writes, message)
+    assert _state(db) == ([(1, "eerste", None, None), (2, "tweede", None, None)], [10])
 
 
-def test_statements_queued_behind_the_error_do_not_break_the_rollback(db: Database) -> None:
-    """The duplicate of a message is found by its unique key at the commit, with more rows and the COMMIT queued
-    behind the failing INSERT: the caller gets the IntegrityError (and retries as a replay), never the
-    "pipeline aborted" of the statements skipped after it."""
+def test_rows_must_name_the_same_columns() -> None:
+    with pytest.raises(ValueError):
+        Writes().insert(rij, [{"id": 1, "naam": "a"}, {"naam": "b", "id": 2}])
+
+
+def test_a_select_reads_the_same_rows_on_every_database(db: Database) -> None:
+    _seed(db)
+    stmt = select(rij.c.id, rij.c.naam).where(rij.c.id.in_(bindparam("ids", expanding=True)),
+                                              rij.c.naam != bindparam("niet")).order_by(rij.c.id)
     with db.transaction() as session:
-        session.execute(insert(rij), [{"id": 1, "naam": "eerste"}])
-    for attempt in range(20):
-        with pytest.raises(IntegrityError):
-            with db.pipelined_transaction() as session:
-                assert session.execute(select(rij.c.id)).scalars().all() == [1]
-                session.execute(insert(rij), [{"id": 1, "naam": "dubbel"}, {"id": 100 + attempt, "naam": "na"}])
-                session.execute(insert(rij), [{"id": 200 + attempt, "naam": "erachter"}])
-    assert _names(db) == ["eerste"]
-    _assert_ordinary_connections(db, rows=1)
+        assert [tuple(r) for r in fetch_rows(session, stmt, {"ids": [1, 2, 3], "niet": "tweede"})] == [(1, "eerste")]
+        assert [tuple(r) for r in fetch_rows(session, stmt, {"ids": [2], "niet": "x"})] == [(2, "tweede")]
 
 
-def test_an_exception_in_the_code_rolls_back(db: Database) -> None:
-    with pytest.raises(RuntimeError):
-        with db.pipelined_transaction() as session:
-            session.execute(insert(rij), [{"id": 5, "naam": "weg"}])
-            raise RuntimeError("handler failed")
-    assert _names(db) == []
+def _postgres_only(db: Database) -> None:
+    if not db.is_postgres:
+        pytest.skip("autocommit_reads is the PostgreSQL path; SQLite runs the same handlers in a transaction")
+
+
+@pytest.mark.parametrize("how", ["core", "orm"])
+def test_a_direct_write_in_autocommit_mode_is_refused_before_it_is_sent(db: Database, how: str) -> None:
+    """It would commit on its own, apart from the rest: the pipeline gets NeedsTransaction and runs the
+    message again in a transaction."""
+    _postgres_only(db)
+    from sqlalchemy.orm import registry
+
+    class Rij:  # an ORM class of its own for the flush
+        pass
+
+    mapper_registry = registry()
+    mapper_registry.map_imperatively(Rij, rij)
+    with pytest.raises(NeedsTransaction):
+        with db.autocommit_reads() as session:
+            assert session.execute(select(rij.c.id)).all() == []  # reads are fine
+            if how == "core":
+                session.execute(insert(rij), [{"id": 7, "naam": "los", "datum": None, "codes": None}])
+            else:
+                obj = Rij()
+                obj.id, obj.naam = 7, "los"  # type: ignore[attr-defined]
+                session.add(obj)
+                session.flush()
+    mapper_registry.dispose()
+    assert _state(db) == ([], [])
+
+
+def test_unflushed_orm_changes_are_not_silently_dropped(db: Database) -> None:
+    _postgres_only(db)
+    from sqlalchemy.orm import registry
+
+    class Rij:
+        pass
+
+    mapper_registry = registry()
+    mapper_registry.map_imperatively(Rij, rij)
+    with pytest.raises(NeedsTransaction):
+        with db.autocommit_reads() as session:
+            obj = Rij()
+            obj.id, obj.naam = 8, "niet geflusht"  # type: ignore[attr-defined]
+            session.add(obj)
+            Writes().write_with(session, bericht, [{"id": 30, "soort": "JW305"}], one_statement=True)
+    mapper_registry.dispose()
+    assert _state(db) == ([], [])
 
 
 def test_the_pooled_connection_comes_back_ordinary(db: Database) -> None:
-    """After a pipelined transaction the same pooled connection reports row counts again (in pipeline mode
-    they are unknown until the sync), and ORM code runs on it as before."""
-    with db.pipelined_transaction() as session:
-        session.execute(insert(rij), [{"id": 1, "naam": "a"}, {"id": 2, "naam": "b"}])
-    _assert_ordinary_connections(db, rows=2)
-
-
-def _assert_ordinary_connections(db: Database, rows: int) -> None:
-    """Every connection the pool hands out reports row counts and returns rows (not so in pipeline mode)."""
+    """After autocommit_reads every pooled connection is transactional again (a rollback undoes a write) and
+    writes directly without the guard."""
+    _postgres_only(db)
+    for _ in range(3):
+        with db.autocommit_reads() as session:
+            session.execute(select(rij.c.id)).all()
     for _ in range(db.settings.db_pool_size + 1):
-        with db.transaction() as session:
-            assert session.execute(update(rij).values(naam="c")).rowcount == rows
-            assert len(session.execute(select(rij.c.id)).all()) == rows
+        with pytest.raises(RuntimeError):
+            with db.transaction() as session:
+                session.execute(insert(rij), [{"id": 9, "naam": "terug", "datum": None, "codes": None}])
+                raise RuntimeError("rolled back")
+    assert _state(db) == ([], [])
+    with db.transaction() as session:
+        session.execute(insert(rij), [{"id": 9, "naam": "blijft", "datum": None, "codes": None}])
+    assert _state(db)[0] == [(9, "blijft", None, None)]
