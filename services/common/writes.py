@@ -110,20 +110,22 @@ class Writes:
 def fetch_rows(session: Session, stmt: Select, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
     """The rows of a Core SELECT. On PostgreSQL its text is compiled once per statement and run on a RawCursor
     (no compilation, result metadata or row objects per call: on the 305 path these cost more than the query
-    itself); an expanding IN parameter becomes `= ANY($n)` with the list as one array. Elsewhere the statement
-    runs through SQLAlchemy as usual."""
+    itself); an expanding IN parameter becomes `= ANY($n)` with the list as one array. For statements built
+    once (module constants): the text is cached per statement object. Elsewhere the statement runs through
+    SQLAlchemy as usual."""
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         return conn.execute(stmt, params).all()
-    sql, names, procs = _select_sql(conn.dialect, stmt)
-    rows = execute_raw(conn, sql, [params[n] for n in names], fetch=True)
+    sql, names, defaults, procs = _select_sql(conn.dialect, stmt)
+    # a value written into the statement itself (status == "actueel") is a bound parameter with its default
+    rows = execute_raw(conn, sql, [params[n] if n in params else defaults[n] for n in names], fetch=True)
     if any(p is not None for p in procs):
         rows = [tuple(v if p is None else p(v) for p, v in zip(procs, row)) for row in rows]
     return rows
 
 
 @lru_cache(maxsize=64)
-def _select_sql(dialect: Dialect, stmt: Select) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
+def _select_sql(dialect: Dialect, stmt: Select) -> tuple[str, tuple[str, ...], dict[str, Any], tuple[Any, ...]]:
     compiled = stmt.compile(dialect=dialect)
     names: list[str] = []
 
@@ -132,11 +134,13 @@ def _select_sql(dialect: Dialect, stmt: Select) -> tuple[str, tuple[str, ...], t
             names.append(name)
         return f"${names.index(name) + 1}"
 
-    sql = re.sub(r"NOT IN \(__\[POSTCOMPILE_(\w+)\]\)", lambda m: f"<> ALL({number(m[1])})", str(compiled))
+    sql = str(compiled)
+    if "NOT IN (__[POSTCOMPILE_" in sql:
+        raise ValueError("fetch_rows: NOT IN with an expanding parameter is not supported")
     sql = re.sub(r"IN \(__\[POSTCOMPILE_(\w+)\]\)", lambda m: f"= ANY({number(m[1])})", sql)
     sql = re.sub(r"%\((\w+)\)s", lambda m: number(m[1]), sql).replace("%%", "%")
     procs = tuple(c.type._cached_result_processor(dialect, None) for c in stmt.selected_columns)
-    return sql, tuple(names), procs
+    return sql, tuple(names), dict(compiled.params), procs
 
 
 def execute_raw(conn: Connection, sql: str, params: Sequence[Any], fetch: bool = False) -> list[tuple[Any, ...]]:
