@@ -246,3 +246,9 @@ def create_app(
 
 def get_ctx(request: Request) -> ServiceContext:
     return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+async def ctx_dependency(request: Request) -> ServiceContext:
+    """get_ctx as a FastAPI dependency: async, so that it costs no round trip through the thread pool (FastAPI
+    runs every sync dependency there)."""
+    return get_ctx(request)

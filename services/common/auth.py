@@ -186,7 +186,15 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def current_party(request: Request) -> Party:
+async def current_party(request: Request) -> Party:
+    # async on purpose: a sync dependency costs every request a round trip through the thread pool, and this
+    # is a dict lookup (plus a stat of the parties file once per PARTIES_RELOAD_SECONDS, a parse only after
+    # the file changed)
+    return party_of(request)
+
+
+def party_of(request: Request) -> Party:
+    """The authenticated caller, or 401 problem+json."""
     registry: PartyRegistry = request.app.state.parties
     party = registry.authenticate(_bearer(request))
     if party is None:
@@ -200,7 +208,7 @@ CallerDep = Annotated[Party, Depends(current_party)]
 
 
 def require_kind(*kinds: PartyKind):
-    def _dep(party: CallerDep) -> Party:
+    async def _dep(party: CallerDep) -> Party:
         if party.kind not in kinds:
             raise Problem(403, "verkeerde-rol",
                           f"Deze actie is voor een {' of '.join(kinds)}; u bent ingelogd als {party.kind}.")

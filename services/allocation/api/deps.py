@@ -5,15 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from services.common.app import ServiceContext, get_ctx
+from services.common.app import ServiceContext, ctx_dependency
 from services.common.logging import request_id_var
 from services.common.mailbox import PROBLEM_RESPONSES
 from services.common.problems import PROBLEM_JSON
 
-CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
+CtxDep = Annotated[ServiceContext, Depends(ctx_dependency)]
 
 
-def request_id(request: Request) -> str | None:
+async def request_id(request: Request) -> str | None:  # async: no thread-pool round trip
     return request_id_var.get() or request.headers.get("x-request-id")
 
 

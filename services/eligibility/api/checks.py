@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from services.common.app import get_ctx
-from services.common.auth import CallerDep, current_party
+from services.common.auth import CallerDep, party_of
 from services.common.problems import Problem
 
 from ..reasons import catalogue
@@ -68,7 +68,7 @@ async def _record(request: Request, problem: Problem, batch: bool) -> None:
 
 def _record_sync(request: Request, raws: list[Any], problem: Problem, batch: bool) -> None:
     try:
-        caller = current_party(request)
+        caller = party_of(request)
     except Problem:
         return  # not authenticated: there is nobody to record as the asker
     ctx = get_ctx(request)

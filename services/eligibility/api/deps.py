@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from services.common.app import ServiceContext, get_ctx
+from services.common.app import ServiceContext, ctx_dependency
 from services.common.auth import Party, require_kind
 from services.common.problems import PROBLEM_JSON
 
@@ -16,8 +16,12 @@ def get_service(request: Request) -> EligibilityService:
     return request.app.state.ctx.extras["eligibility"]  # type: ignore[no-any-return]
 
 
-CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
-EligibilityDep = Annotated[EligibilityService, Depends(get_service)]
+async def _service_dependency(request: Request) -> EligibilityService:  # async: no thread-pool round trip
+    return get_service(request)
+
+
+CtxDep = Annotated[ServiceContext, Depends(ctx_dependency)]
+EligibilityDep = Annotated[EligibilityService, Depends(_service_dependency)]
 # checks and the verblijf register are for gemeenten (their own), regio's (members) and the other services
 AskerDep = Annotated[Party, require_kind("gemeente", "regio", "service")]
 
