@@ -24,7 +24,9 @@ class KernelBase(DeclarativeBase):
 
 def make_engine(settings: CommonSettings) -> Engine:
     url = settings.resolved_database_url()
-    kwargs: dict[str, Any] = {}
+    # hide_parameters: a database error's text never carries the values (BSNs, names, message bytes), wherever
+    # it is logged or shown
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:

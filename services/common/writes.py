@@ -159,7 +159,8 @@ def execute_raw(conn: Connection, sql: str, params: Sequence[Any], fetch: bool =
     except psycopg.Error as error:
         if conn.dialect.is_disconnect(error, driver, None):
             conn.invalidate(error)
-        raise sa_exc.DBAPIError.instance(sql, params, error, psycopg.Error) from error
+        # hide_parameters: the values are message bytes and BSNs, and an exception's text may end up in a log
+        raise sa_exc.DBAPIError.instance(sql, params, error, psycopg.Error, hide_parameters=True) from error
 
 
 def _render(dialect: Dialect, op: _Insert | _Update, offset: int) -> tuple[str, list[Any]]:
