@@ -60,7 +60,7 @@ def _refuse_writes_in_autocommit_reads(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:  # pragma: no cover - driver callback
-        if conn.info.get(_READS_ONLY) and statement.lstrip()[:6].upper() not in ("SELECT", "SHOW"):
+        if conn.info.get(_READS_ONLY) and not statement.lstrip()[:6].upper().startswith(("SELECT", "SHOW")):
             raise NeedsTransaction(statement.split(None, 1)[0])
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import metrics
-from .clock import today_nl
 from .auth import Party
+from .clock import today_nl
+from .db import NeedsTransaction
 from .logging import get_logger
 from .messages.antwoord import DeclaratieAntwoordBuilder
 from .messages.header import Header, read_header
@@ -29,7 +30,6 @@ from .messages.xmlutil import serialize
 from .outbound import check_outbound
 from .problems import Problem
 from .rules import Failure, Outcome, run_rules
-from .db import NeedsTransaction
 from .store.models import Bericht, new_id, utcnow
 from .writes import Writes
 from .xml.safe import XmlRejected, check_depth, parse
@@ -277,7 +277,7 @@ class Pipeline:
             request_id=request_id,
         )
         if reply.root is None:
-            self._insert(session, msg, [inbound], one_statement)
+            msg.writes.write_with(session, _TABLE, [inbound], one_statement=one_statement)
             return PipelineResult(202, b"", XML, headers)
         retour_type = mtype.sibling(mtype.retour[-3:]) if mtype.retour else mtype
         check_outbound(self.ctx, reply.root, retour_type)  # every message out is validated too
@@ -290,13 +290,9 @@ class Pipeline:
             in_reply_to=msg.id, retour_id=None, verdict=None, failures=None, request_id=request_id,
         )
         # inbound first: the retour's in_reply_to points at it
-        self._insert(session, msg, [inbound, retour], one_statement)
+        msg.writes.write_with(session, _TABLE, [inbound, retour], one_statement=one_statement)
         headers["Retour-Id"] = retour_id or ""
         return PipelineResult(200, content, XML, headers)
-
-    @staticmethod
-    def _insert(session: Session, msg: Inbound, rows: list[dict[str, Any]], one_statement: bool) -> None:
-        msg.writes.write_with(session, _TABLE, rows, one_statement=one_statement)
 
     def _replay_or_duplicate(self, session: Session, msg: Inbound, existing: Any, digest: str,
                              request_id: str | None) -> tuple[PipelineResult, Reply | None]:

@@ -52,12 +52,8 @@ class Writes:
     ops: list[_Insert | _Update] = field(default_factory=list)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        columns = tuple(rows[0])
-        if any(tuple(r) != columns for r in rows[1:]):
-            raise ValueError(f"rows for {table.name} must name the same columns in the same order")
-        self.ops.append(_Insert(table, columns, tuple(tuple(r.values()) for r in rows)))
+        if rows:
+            self.ops.append(_insert_op(table, rows))
 
     def update_by_id(self, table: Table, ids: Sequence[Any], values: dict[str, Any]) -> None:
         """UPDATE table SET values WHERE id IN ids (the table's primary key column must be `id`)."""
@@ -93,11 +89,9 @@ class Writes:
     def execute_as_one(self, conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Every op and then the insert of `rows` into `table` (the kernel's: the message and its retour) as
         one statement, on a connection in autocommit mode."""
-        last = Writes()
-        last.insert(table, rows)
         dialect = conn.dialect
         parts, params = [], []
-        for op in (*self.ops, last.ops[0]):
+        for op in (*self.ops, _insert_op(table, rows)):
             sql, values = _render(dialect, op, len(params))
             parts.append(sql)
             params.extend(values)
@@ -105,6 +99,13 @@ class Writes:
         if ctes:
             sql = "WITH " + ", ".join(f"w{i} AS ({p})" for i, p in enumerate(ctes)) + " " + sql
         execute_raw(conn, sql, params)
+
+
+def _insert_op(table: Table, rows: Sequence[dict[str, Any]]) -> _Insert:
+    columns = tuple(rows[0])
+    if any(tuple(r) != columns for r in rows[1:]):
+        raise ValueError(f"rows for {table.name} must name the same columns in the same order")
+    return _Insert(table, columns, tuple(tuple(r.values()) for r in rows))
 
 
 def fetch_rows(session: Session, stmt: Select, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
