@@ -60,9 +60,6 @@ class Writes:
         if ids:
             self.ops.append(_Update(table, tuple(values), tuple(values.values()), tuple(ids)))
 
-    def __bool__(self) -> bool:
-        return bool(self.ops)
-
     def write_with(self, session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
                    one_statement: bool) -> None:
         """Every op, then `rows` into `table`: one statement (in Database.autocommit_reads, PostgreSQL), or
