@@ -64,17 +64,6 @@ def _refuse_writes_in_autocommit_reads(engine: Engine) -> None:
             raise NeedsTransaction(statement.split(None, 1)[0])
 
 
-@contextmanager
-def allow_writes(conn: Any) -> Iterator[None]:
-    """Let the one statement that writes everything (services.common.writes) through autocommit_reads' guard."""
-    before = conn.info.get(_READS_ONLY)
-    conn.info[_READS_ONLY] = False
-    try:
-        yield
-    finally:
-        conn.info[_READS_ONLY] = before
-
-
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - driver callback
@@ -130,8 +119,9 @@ class Database:
     @contextmanager
     def autocommit_reads(self) -> Iterator[Session]:
         """A session on a connection in autocommit mode that only reads: no BEGIN or COMMIT round trip. Any
-        write is refused with NeedsTransaction before it is sent, except the one statement of
-        services.common.writes, which is atomic on its own. PostgreSQL only (SQLite: use transaction())."""
+        write through SQLAlchemy is refused with NeedsTransaction before it is sent; the one statement of
+        services.common.writes, atomic on its own, goes to the driver directly and is not. PostgreSQL only
+        (SQLite: use transaction())."""
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")  # reset when the pool takes it back
             conn.info[_READS_ONLY] = True

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Select, Table, insert, update
 from sqlalchemy.orm import Session
 
-from .db import NeedsTransaction, allow_writes
+from .db import NeedsTransaction
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,8 @@ def execute_raw(conn: Connection, sql: str, params: Sequence[Any], fetch: bool =
 
     driver = conn.connection.driver_connection
     try:
-        with allow_writes(conn), psycopg.RawCursor(driver) as cursor:
+        # on the driver itself: SQLAlchemy's events (autocommit_reads' guard among them) do not see it
+        with psycopg.RawCursor(driver) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if fetch else []
     except psycopg.Error as error:
