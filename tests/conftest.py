@@ -75,7 +75,9 @@ def own_stack(base_dir: Path, extra_env: dict[str, str] | None = None) -> Iterat
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with own_stack(tmp_path_factory.mktemp("stack")) as st:
+    # parts of 64 KiB instead of 1 MiB: every declaratie over ~100 KB takes the parts path of
+    # services.common.xml.parts, the small ones the whole-document path
+    with own_stack(tmp_path_factory.mktemp("stack"), {"XML_PART_BYTES": str(64 * 1024)}) as st:
         yield st
 
 

@@ -7,7 +7,9 @@ retour) → store inbound, retour and outbox entries in one transaction → answ
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ from .problems import Problem
 from .rules import Failure, Outcome, run_rules
 from .store.models import Bericht, new_id, utcnow
 from .writes import Writes
+from .xml.parts import Parts, PartSpec, Split, split
 from .xml.safe import XmlRejected, check_depth, parse
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 log = get_logger("pipeline")
 
 XML = "application/xml"
+_PARTS_AHEAD = 2
 
 
 @dataclass
@@ -56,6 +60,8 @@ class Inbound:
     ctx: ServiceContext
     # what a single_statement handler leaves to the kernel to write with the message (services.common.writes)
     writes: Writes = field(default_factory=Writes)
+    # what a reads_in_parts handler's reader made of the message, part by part
+    parts: Parts | None = None
 
     @property
     def sender(self) -> str:
@@ -103,6 +109,16 @@ def single_statement(handler: Handler) -> Handler:
     return handler
 
 
+def reads_in_parts(spec: PartSpec) -> Callable[[Handler], Handler]:
+    """Mark a handler whose message is read in parts (services.common.xml.parts): the kernel hands it
+    `msg.parts`, what `spec.read` made of each schema-valid part, in message order. A small message, or one
+    the cut does not fit, is one part: the whole document."""
+    def mark(handler: Handler) -> Handler:
+        handler.parts = spec  # type: ignore[attr-defined]
+        return handler
+    return mark
+
+
 @dataclass
 class PipelineResult:
     status: int
@@ -136,6 +152,11 @@ class Pipeline:
     def __init__(self, ctx: ServiceContext, handlers: dict[str, Handler]):
         self.ctx = ctx
         self.handlers = handlers  # message code → handler
+        self._part_specs = list(dict.fromkeys(
+            spec for h in handlers.values() if (spec := getattr(h, "parts", None)) is not None))
+        # parts of a big message parsed and validated ahead of its reader (see _read_parts): two, because with
+        # one the worker keeps waiting for the GIL the reader holds, and the overlap is lost
+        self._part_pool = ThreadPoolExecutor(max_workers=_PARTS_AHEAD, thread_name_prefix="xml-parts")
 
     # ---- steps 3-6 ---------------------------------------------------------------------------
     def parse_and_validate_any(self, body: bytes) -> tuple[etree._Element, MessageType]:
@@ -206,16 +227,80 @@ class Pipeline:
             raise Problem(400, "onbekende-ontvanger",
                           f"Ontvanger {recipient} is geen gemeente die op dit platform is aangesloten.")
 
+    def _read(self, body: bytes) -> tuple[etree._Element, MessageType, Parts | None]:
+        """Steps 3-5, plus the handler's own reading when it reads in parts."""
+        in_parts = self._read_in_parts(body)
+        if in_parts is not None:
+            return in_parts
+        root, mtype = self._parse_and_validate(body)
+        spec: PartSpec | None = getattr(self.handlers.get(mtype.code), "parts", None)
+        if spec is None:
+            return root, mtype, None
+        return root, mtype, Parts([spec.read(root, 0)], None, root, self._reparse)
+
+    def _read_in_parts(self, body: bytes) -> tuple[etree._Element, MessageType, Parts] | None:
+        """A big message part by part (services.common.xml.parts), so its whole tree never exists. None
+        whenever anything is not plainly right: the whole-document path then answers, errors and all.
+
+        Two worker threads parse and validate the next parts (lxml does both without the GIL) while this
+        thread hands the finished ones to the handler's reader: on two cores the reading costs no time."""
+        for spec in self._part_specs:
+            cut = split(body, spec.container, spec.item, self.ctx.settings.xml_part_bytes)
+            if cut is not None:
+                return self._read_parts(cut, spec)
+        return None
+
+    def _read_parts(self, cut: Split, spec: PartSpec) -> tuple[etree._Element, MessageType, Parts] | None:
+        try:
+            first = parse(cut.document(0), max_depth=None)
+        except XmlRejected:
+            return None
+        qname = etree.QName(first)
+        mtype = by_namespace(qname.namespace or "")
+        if (mtype is None or qname.localname != "Bericht"
+                or getattr(self.handlers.get(mtype.code), "parts", None) is not spec
+                or self.ctx.schemas.has_identity_constraints(mtype)):
+            return None
+        schemas = self.ctx.schemas
+
+        def parse_valid(index: int) -> etree._Element | None:
+            try:
+                root = first if index == 0 else parse(cut.document(index), max_depth=None)
+            except XmlRejected:
+                return None
+            return root if schemas.is_valid_here(root, mtype) else None
+
+        ahead = _PARTS_AHEAD  # parts in flight: a tree of ~5 MB each, besides the first
+        pending = deque(self._part_pool.submit(parse_valid, i) for i in range(min(ahead, len(cut))))
+        results: list[Any] = []
+        try:
+            for index in range(len(cut)):
+                root = pending.popleft().result()
+                if index + ahead < len(cut):
+                    pending.append(self._part_pool.submit(parse_valid, index + ahead))
+                if root is None:
+                    return None
+                results.append(spec.read(root, index))
+                del root  # only the first part's tree is kept (it carries the header)
+        finally:
+            for future in pending:  # after a bad part: nothing left running for this message
+                future.cancel()
+        return first, mtype, Parts(results, cut, first, self._reparse)
+
+    @staticmethod
+    def _reparse(document: bytes) -> etree._Element:
+        return parse(document, max_depth=None)
+
     # ---- the whole pipeline ------------------------------------------------------------------
     def process(self, body: bytes, caller: Party, request_id: str | None = None) -> PipelineResult:
-        root, mtype = self._parse_and_validate(body)
+        root, mtype, parts = self._read(body)
         header = read_header(root, mtype)
         self._check_parties(mtype, header, caller)
         sender = header.logical_sender(mtype)
         key = _idem_key(sender, mtype, header)
         digest = hashlib.sha256(body).hexdigest()
         msg = Inbound(id=new_id(), body=body, root=root, mtype=mtype, header=header, caller=caller,
-                      received_at=utcnow(), ctx=self.ctx)
+                      received_at=utcnow(), ctx=self.ctx, parts=parts)
 
         # Optimistic: most messages are new, so judge and insert straight away and let the unique key on
         # (sender, type, Identificatie, Dagtekening) catch a repeat. Only then (or after a race on a domain
@@ -226,6 +311,8 @@ class Pipeline:
         look_up_first = False
         while True:
             msg.writes = Writes()
+            if msg.parts is not None and msg.parts.taken:  # the handler runs again: it needs them again
+                msg.parts = self._read(body)[2]
             try:
                 with (db.autocommit_reads() if one_statement else db.transaction()) as session:
                     existing = None

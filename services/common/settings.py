@@ -31,6 +31,10 @@ class CommonSettings(BaseSettings):
 
     max_body_bytes: int = Field(25 * 1024 * 1024, description="OP179: the standard's ceiling is 25 MB")
     xml_max_depth: int = Field(40, description="deepest element nesting accepted (real messages: < 10)")
+    xml_part_bytes: int = Field(
+        1024 * 1024, ge=64 * 1024,
+        description="a big message (a 323's Clienten) is parsed and validated in parts of about this size, "
+                    "so that its whole tree is never in memory (services.common.xml.parts)")
     schemas_dir: Path = Field(REPO_ROOT / "schemas", description="project XSDs: <dir>/<ijw|iwmo>/3.2/*.xsd")
     official_schemas_dir: Path | None = Field(
         None, description="optional official release directory with the same layout, used instead"

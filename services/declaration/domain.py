@@ -7,16 +7,16 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from lxml import etree
 
 from services.common.messages.types import MessageType
 
 
 class ClientIn:
-    __slots__ = ("bsn", "codes", "el", "prestaties", "rules")
+    __slots__ = ("bsn", "codes", "part", "pos", "prestaties", "rules")
 
-    def __init__(self, el: etree._Element, bsn: str):
-        self.el = el
+    def __init__(self, part: int, pos: int, bsn: str):
+        self.part = part  # which part of the message (services.common.xml.parts) and where in its Clienten
+        self.pos = pos
         self.bsn = bsn
         self.prestaties: list[PrestatieIn] = []
         self.codes: list[str] = []  # Client-class retourcodes (TR304)
@@ -38,9 +38,9 @@ class PrestatieIn:
         "debet_of_credit",
         "eenheid",
         "eind",
-        "el",
         "line",
         "nummer",
+        "pos",
         "ref",
         "ref_claim",
         "rules",
@@ -52,10 +52,10 @@ class PrestatieIn:
         "vorig",
     )
 
-    def __init__(self, el: etree._Element, client: ClientIn, ref: str, vorig: str | None, nummer: int,
+    def __init__(self, pos: int, client: ClientIn, ref: str, vorig: str | None, nummer: int,
                  categorie: str, code: str, begin: date, eind: date, volume: int, eenheid: str,
                  tarief: int | None, amount: int, dc: str):
-        self.el = el
+        self.pos = pos  # index in the client's Prestaties
         self.bsn = client.bsn  # not the client itself: no reference cycles, so no work for the cyclic GC
         self.ref = ref
         self.vorig = vorig

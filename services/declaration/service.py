@@ -28,14 +28,15 @@ from services.common.clock import today_nl
 from services.common.logging import get_logger
 from services.common.messages.antwoord import RejectedClient
 from services.common.messages.codes import GEEN_OPMERKING, NIET_BEOORDEELD
-from services.common.pipeline import Inbound, Reply
+from services.common.pipeline import Inbound, Reply, reads_in_parts
 from services.common.rules import Failure, Outcome, run_rules
 from services.common.store.models import new_id
+from services.common.xml.parts import PartSpec
 
 from . import store
 from .contracts import terms_or_503
 from .domain import DeclaratieIn, PrestatieIn
-from .extract import extract
+from .extract import client_element, extract, prestatie_element, read_part
 from .models import Declaratie
 from .rules import CLIENT_RULES, DECLARATIE_RULES, PRESTATIE_CUMULATIVE, PRESTATIE_STATIC, JudgeContext
 from .rules.base import rules_for_kind
@@ -86,6 +87,7 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@reads_in_parts(PartSpec("Clienten", "Client", read_part))
 def handle_declaratie(msg: Inbound, session: Session) -> Reply:
     with gc_paused():
         return _handle(msg, session)
@@ -93,8 +95,7 @@ def handle_declaratie(msg: Inbound, session: Session) -> Reply:
 
 def _handle(msg: Inbound, session: Session) -> Reply:
     phase = Phases()
-    decl = extract(msg.root, msg.mtype, sender=msg.sender, recipient=msg.recipient,
-                   bericht_dagtekening=msg.header.dagtekening)
+    decl = extract(msg)
     phase("lezen")
 
     # controleniveau 2: rules inside the message; any failure → header-only 0001, not processed
@@ -136,14 +137,15 @@ def _handle(msg: Inbound, session: Session) -> Reply:
     maybe_crash(msg)
 
     approved = sum(p.signed for p in decl.prestaties if p.approved)
-    rejected = rejected_clients(decl)
+    rejected = rejected_clients(msg, decl)
     root = msg.antwoord_builder().answer(ingediend_cents=decl.totaal, toegekend_cents=approved, rejected=rejected,
                                          identificatie=ident)
     n_rejected = sum(1 for p in decl.prestaties if not p.approved)
     verdict = oordeel(len(decl.prestaties), n_rejected)
     phase("antwoord")
     log.info("declaratie_beoordeeld", declaratie=declaratie_id, prestaties=len(decl.prestaties),
-             afgewezen=n_rejected, oordeel=verdict, duur_ms=phase.total_ms, fases_ms=phase.ms)
+             afgewezen=n_rejected, oordeel=verdict, delen=msg.parts.count if msg.parts else 1,
+             duur_ms=phase.total_ms, fases_ms=phase.ms)
     return Reply(root, verdict, summary_outcome(decl), extra_headers={"Declaratie-Id": declaratie_id})
 
 
@@ -272,12 +274,16 @@ def _rows(declaratie_id: str, decl: DeclaratieIn, iso: bool) -> Iterator[tuple]:
                line.uitvoeringsvariant if line is not None else None, False)
 
 
-def rejected_clients(decl: DeclaratieIn) -> list[RejectedClient]:
+def rejected_clients(msg: Inbound, decl: DeclaratieIn) -> list[RejectedClient]:
+    """The clients the 325 names, with their elements found again in the message's parts."""
+    assert msg.parts is not None
     out: list[RejectedClient] = []
     for c in decl.clients:
-        rejected = {p.el: p.codes for p in c.prestaties if not p.approved}
+        rejected = [p for p in c.prestaties if not p.approved]
         if rejected or c.codes:
-            out.append(RejectedClient(element=c.el, codes=c.codes or [GEEN_OPMERKING], prestaties=rejected))
+            el = client_element(msg.parts, c)
+            out.append(RejectedClient(element=el, codes=c.codes or [GEEN_OPMERKING],
+                                      prestaties={prestatie_element(el, p): p.codes for p in rejected}))
     return out
 
 

@@ -2,6 +2,7 @@
 slower and stays out of the request path)."""
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,8 @@ from lxml import etree
 
 from ..messages.types import MessageType
 from .safe import _scrub
+
+_IDENTITY = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:unique|key|keyref)[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class SchemaRegistry:
         self.fallback = Path(fallback) if fallback else None
         self._cache: dict[str, etree.XMLSchema] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._identity: dict[str, bool] = {}
 
     def path_for(self, mtype: MessageType) -> Path:
         rel = Path(mtype.standard) / "3.2" / f"{mtype.code}.xsd"
@@ -56,6 +61,29 @@ class SchemaRegistry:
     def warm(self, mtypes: list[MessageType]) -> None:
         for mtype in mtypes:
             self.schema(mtype)
+
+    def has_identity_constraints(self, mtype: MessageType) -> bool:
+        """Whether the XSD set of this type uses xs:unique, xs:key or xs:keyref (the iJw/iWmo 3.2 schemas do
+        not): such a constraint spans the whole document, so a message may then not be validated in parts."""
+        cached = self._identity.get(mtype.code)
+        if cached is None:
+            folder = self.path_for(mtype).parent
+            cached = self._identity[mtype.code] = any(
+                _IDENTITY.search(xsd.read_text(encoding="utf-8", errors="replace")) for xsd in folder.glob("*.xsd"))
+        return cached
+
+    def is_valid_here(self, root: etree._Element, mtype: MessageType) -> bool:
+        """Valid or not, with this thread's own compiled schema: for the few threads that validate the parts
+        of one message side by side (services.common.xml.parts), which would otherwise share one schema
+        object's error log."""
+        own: dict[str, etree.XMLSchema] | None = getattr(self._local, "schemas", None)
+        if own is None:
+            own = self._local.schemas = {}
+        schema = own.get(mtype.code)
+        if schema is None:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True)
+            schema = own[mtype.code] = etree.XMLSchema(etree.parse(str(self.path_for(mtype)), parser))
+        return bool(schema.validate(root))
 
     def validate(self, root: etree._Element, mtype: MessageType, *, scrub: bool = True) -> list[SchemaError]:
         schema = self.schema(mtype)
