@@ -5,6 +5,7 @@ import threading
 
 from services.common import metrics
 from services.common.app import ServiceContext, create_app
+from services.common.idempotency import cleanup_worker as idempotency_cleanup_worker
 from services.common.logging import get_logger
 from services.common.messages.types import inbound_types
 from services.common.outbox import relay_worker
@@ -51,8 +52,8 @@ def termijnen_worker(ctx: ServiceContext, stop: threading.Event) -> None:
             counts: dict[str, int] = {}
             for item in termijnen(ctx, None, statussen=("verlopen",))["results"]:
                 counts[item["soort"]] = counts.get(item["soort"], 0) + 1
-            for kind in ("antwoord-op-verzoek", "antwoord-na-onderzoek", "retour-op-toewijzing", "retour-op-antwoord",
-                         "start-zorg", "stop-zorg"):
+            for kind in ("antwoord-op-verzoek", "antwoord-na-onderzoek", "afwijzing-woonplaatsbeginsel",
+                         "retour-op-toewijzing", "retour-op-antwoord", "start-zorg", "stop-zorg"):
                 metrics.OVERDUE.labels("allocation", kind).set(counts.get(kind, 0))
         except Exception as exc:  # noqa: BLE001 - a gauge must not take the service down
             log.warning("termijnen_fout", error=type(exc).__name__)
@@ -75,7 +76,7 @@ app = create_app(
     handlers={m.code: HANDLERS_BY_NUMBER[m.number] for m in ACCEPTED},
     accepted_types=ACCEPTED,
     routers=[toewijzingen_api.router, verzoeken_api.router, termijnen_api.router],
-    background=[relay_worker, voorcontrole_worker, termijnen_worker],
+    background=[relay_worker, voorcontrole_worker, termijnen_worker, idempotency_cleanup_worker],
     openapi_tags=[
         {"name": "berichten", "description": "iJw/iWmo-berichten aanbieden en de postbus"},
         {"name": "toewijzingen", "description": "Toewijzingen afgeven, wijzigen, intrekken en inzien"},

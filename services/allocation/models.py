@@ -157,6 +157,9 @@ class Verzoek(Base):
     antwoord_bericht_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     reden_afwijzing: Mapped[str | None] = mapped_column(String(1), nullable=True)
     in_onderzoek_op: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # eligibility refused honouring on the woonplaatsbeginsel: the gemeente it named ("" if none), and from then
+    # on OP359's 2 weeks from receipt for the refusal
+    woonplaatsbeginsel: Mapped[str | None] = mapped_column(String(4), nullable=True)
     beantwoord_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

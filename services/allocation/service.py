@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.common.auth import Party
 from services.common.http import ServiceUnavailable
+from services.common.idempotency import Idempotency
 from services.common.problems import Problem
 from services.common.store.models import Bericht
 
@@ -45,6 +46,7 @@ from .verzoeken import (
     AANVRAAG_IN_ONDERZOEK,
     PAST_NIET_BINNEN_CONTRACT,
     VERZOEK_AFGEWEZEN,
+    WOONPLAATSBEGINSEL,
     _check_antwoord_toegestaan,
     beantwoord_met_319,
     check_payload,
@@ -123,7 +125,7 @@ def verzoek_uit(v: Verzoek) -> dict[str, Any]:
         "bsn": v.client.bsn, "berichtId": v.bericht_id, "dagtekening": v.dagtekening, "ontvangenOp": v.ontvangen_op,
         "uiterlijk": v.uiterlijk, "inhoud": v.inhoud, "voorcontrole": v.voorcontrole,
         "voorcontroleCodes": v.voorcontrole_codes, "antwoordBerichtId": v.antwoord_bericht_id,
-        "redenAfwijzing": v.reden_afwijzing,
+        "redenAfwijzing": v.reden_afwijzing, "woonplaatsbeginsel": v.woonplaatsbeginsel,
     }
 
 
@@ -216,7 +218,15 @@ def _eis_contact(client: Client) -> None:
                                                                "reason": "verplicht bij de eerste toewijzing"}])
 
 
-def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id: str | None) -> dict[str, Any]:
+def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id: str | None,
+         idempotency: Idempotency | None = None) -> tuple[dict[str, Any], bool]:
+    """A new toewijzing and its 301; with an Idempotency-Key a repeat of an earlier call answers as that call
+    did and makes nothing (second element True)."""
+    if idempotency is not None:
+        with ctx.db.session() as session:
+            earlier = idempotency.replay(session)
+        if earlier is not None:  # no eligibility call, no lock: nothing will change
+            return earlier, True
     invoer = _invoer(body)
     controleer_condities(invoer)  # 400 before asking anyone
     payload: dict[str, Any] = {"bsn": body.client.bsn, "peildatum": body.ingangsdatum.isoformat(),
@@ -236,6 +246,9 @@ def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id
         raise beoordeling.probleem()
     with ctx.db.session() as session, session.begin():
         lock_gemeente(session, caller.code)
+        # again under the gemeente's lock: the same call sent twice at once makes one toewijzing
+        if idempotency is not None and (earlier := idempotency.replay(session)) is not None:
+            return earlier, True
         client = bewaar_client(session, caller.code, _client_gegevens(body.client), bijwerken=True)
         _eis_contact(client)
         bestaande = toewijzingen_van(session, gemeente=caller.code, domein=body.domein, client_id=client.id,
@@ -246,11 +259,20 @@ def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id
         bericht = verstuur_301(ctx, session, gemeente=caller.code, domein=body.domein, client=client,
                                aanbieder=body.aanbieder, gewijzigd=[tw], oorzaak="toegewezen", actor=caller.code,
                                request_id=request_id)
-        return _mutatie([tw], bericht.id)
+        result = _mutatie([tw], bericht.id)
+        if idempotency is not None:
+            idempotency.remember(session, 201, result)
+        return result, False
 
 
 def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWijziging,
-           request_id: str | None) -> dict[str, Any]:
+           request_id: str | None, idempotency: Idempotency | None = None) -> tuple[dict[str, Any], bool]:
+    """A change and its 301; with an Idempotency-Key a repeat answers as the first call did (True)."""
+    if idempotency is not None:
+        with ctx.db.session() as session:
+            earlier = idempotency.replay(session)
+        if earlier is not None:
+            return earlier, True
     # a gemeente outside the caller's scope finds nothing (404), as GET and DELETE with ?gemeente= do
     gemeente = body.gemeente or caller.code
     fields = body.model_fields_set
@@ -277,6 +299,8 @@ def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWi
             raise beoordeling.probleem()
     with ctx.db.session() as session, session.begin():
         lock_gemeente(session, gemeente)
+        if idempotency is not None and (earlier := idempotency.replay(session)) is not None:
+            return earlier, True
         tw = session.get(Toewijzing, tw_id)
         assert tw is not None
         gewijzigd = wijzig_toewijzing(session, tw, Wijziging(
@@ -285,7 +309,10 @@ def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWi
             wijzigingsdatum=body.wijzigingsdatum, commentaar=body.commentaar))
         bericht = verstuur_301(ctx, session, gemeente=gemeente, domein=domein, client=tw.client, aanbieder=tw.aanbieder,
                                gewijzigd=gewijzigd, oorzaak="gewijzigd", actor=caller.code, request_id=request_id)
-        return _mutatie(gewijzigd, bericht.id)
+        result = _mutatie(gewijzigd, bericht.id)
+        if idempotency is not None:
+            idempotency.remember(session, 200, result)
+        return result, False
 
 
 def tr385_geen_goedgekeurde_declaraties(ctx: ServiceContext, gemeente: str, domein: str, nummer: int) -> None:
@@ -456,6 +483,15 @@ def _antwoord(besluit: str, v: Verzoek, bericht_id: str, toewijzingen: list[Toew
             "toewijzingen": [toewijzing_uit(t) for t in toewijzingen or []], "redenen": redenen or []}
 
 
+def _markeer_woonplaatsbeginsel(ctx: ServiceContext, caller: Party, verzoek_id: str, gemeente: str | None) -> None:
+    """OP359: once it is known that another gemeente pays under the woonplaatsbeginsel, the refusal is due within
+    2 weeks of receipt (GET /v1/termijnen), also while the verzoek is 'in onderzoek' (8 weeks otherwise)."""
+    with ctx.db.session() as session, session.begin():
+        v = vind_verzoek(session, caller, verzoek_id)
+        if v.status in ("open", "in_onderzoek") and v.woonplaatsbeginsel is None:
+            v.woonplaatsbeginsel = gemeente or ""
+
+
 def honoreer_verzoek(ctx: ServiceContext, caller: Party, verzoek_id: str, body: s.Honorering,
                      request_id: str | None) -> dict[str, Any]:
     with ctx.db.session() as session:
@@ -471,6 +507,8 @@ def honoreer_verzoek(ctx: ServiceContext, caller: Party, verzoek_id: str, body: 
     if afgekeurd is not None:
         afwijzing = afgekeurd.afwijzing()
         if not (body.afwijzenBijWeigering and afwijzing):
+            if afwijzing and afwijzing[0] == WOONPLAATSBEGINSEL:
+                _markeer_woonplaatsbeginsel(ctx, caller, verzoek_id, afwijzing[1])
             raise afgekeurd.probleem()
         with ctx.db.session() as session, session.begin():
             lock_gemeente(session, v.gemeente)
@@ -556,6 +594,12 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
                 # the 8 weeks run from the verzoek's dagtekening (OP274/OP346), the 5 werkdagen from its receipt
                 sinds=v.dagtekening if in_onderzoek else v.ontvangen_op,
                 uiterlijk=v.uiterlijk, verzoekId=v.id)
+            if v.woonplaatsbeginsel is not None:
+                add(soort="afwijzing-woonplaatsbeginsel", regel="OP359",
+                    omschrijving="Een andere gemeente is volgens het woonplaatsbeginsel verantwoordelijk: de afwijzing "
+                                 "(319, reden 8, met die gemeente) volgt binnen de wettelijke 2 weken na ontvangst.",
+                    verantwoordelijke="gemeente", gemeente=v.gemeente, aanbieder=v.aanbieder, sinds=v.ontvangen_op,
+                    uiterlijk=deadlines.woonplaatsbeginsel_uiterlijk(v.ontvangen_op), verzoekId=v.id)
 
         bq = select(Bericht).where(Bericht.direction == "out", Bericht.message_type.in_(RETOUR_TYPES),
                                    ~exists().where(RetourOntvangst.origineel_id == Bericht.id))

@@ -52,6 +52,7 @@ log = get_logger("allocation.verzoeken")
 AANVRAAG_IN_ONDERZOEK = "2"
 VERZOEK_AFGEWEZEN = "1"
 PAST_NIET_BINNEN_CONTRACT = "4"
+WOONPLAATSBEGINSEL = "8"  # RedenAfwijzingVerzoek (WJ759)
 
 
 # ---- receiving --------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class CommonSettings(BaseSettings):
     background_workers: bool = Field(True, description="run the outbox relay inside the web process")
 
     rate_limit_per_minute: int = Field(6000, description="requests per minute per party; 0 disables")
+    idempotency_key_days: int = Field(7, ge=1, description="days an Idempotency-Key of the JSON API is remembered")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -140,3 +140,31 @@ def test_OP271_start_term_runs_from_the_toewijzing_when_assigned_with_terugwerke
     ingang = TODAY + timedelta(days=10)
     nummer = vooruit.toewijzing(ingangsdatum=ingang.isoformat())["toewijzing"]["toewijzingNummer"]
     assert start_termijn(vooruit, nummer) == (ingang.isoformat(), d.start_stop_uiterlijk(WET, ingang).isoformat())
+
+
+def test_OP359_a_refusal_on_the_woonplaatsbeginsel_is_due_within_2_weeks(world) -> None:  # type: ignore[no-untyped-def]
+    """Once honouring is refused because another gemeente pays (woonplaatsbeginsel), the refusal is due 2 weeks
+    after receipt, also while the verzoek is 'in onderzoek' (whose own term is 8 weeks); the 319 ends it."""
+    w: World = world(woongemeente="0153")  # inscribed in Enschede: Enschede pays
+    w.send(vot(w.aanbieder, w.gemeente, w.client(), [Aanvraag(new_ref(), w.categorie, w.code, TODAY,
+                                                              TODAY + timedelta(days=60), omvang=(2, "04", "2"))]))
+    [v] = w.verzoeken()
+    mine = lambda **params: {t["soort"]: t for t in _termijnen(w, **params) if t.get("verzoekId") == v["id"]}
+    assert set(mine(status="alle")) == {"antwoord-op-verzoek"}  # nothing known yet about who pays
+    assert w.gem.post(f"/v1/verzoeken/{v['id']}/onderzoeken").status_code == 201
+    refused = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen", json={"verwijsdatum": TODAY.isoformat()})
+    assert refused.status_code == 422, refused.text
+    assert "8" in [r.get("redenAfwijzingVerzoek") for r in refused.json()["redenen"]]
+    [v] = w.verzoeken()
+    assert v["status"] == "in_onderzoek" and v["woonplaatsbeginsel"] == "0153"
+    items = mine(status="alle")
+    assert set(items) == {"antwoord-na-onderzoek", "afwijzing-woonplaatsbeginsel"}
+    op359 = items["afwijzing-woonplaatsbeginsel"]
+    assert (op359["regel"], op359["verantwoordelijke"]) == ("OP359", "gemeente")
+    assert date.fromisoformat(op359["uiterlijk"]) == TODAY + timedelta(weeks=2) == d.woonplaatsbeginsel_uiterlijk(TODAY)
+    later = mine(status="alle", peildatum=(TODAY + timedelta(days=15)).isoformat())
+    assert later["afwijzing-woonplaatsbeginsel"]["status"] == "verlopen"
+    assert later["antwoord-na-onderzoek"]["status"] == "open"  # 8 weeks: not yet
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/afwijzingen", json={"redenAfwijzingVerzoek": "8", "gemeente": "0153"})
+    assert resp.status_code == 201, resp.text
+    assert mine(status="alle") == {}

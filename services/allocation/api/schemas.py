@@ -295,6 +295,10 @@ class VerzoekUit(BaseModel):
     voorcontroleCodes: list[str] | None
     antwoordBerichtId: str | None
     redenAfwijzing: str | None
+    woonplaatsbeginsel: str | None = Field(
+        None, description="de gemeente die volgens de rechtmatigheidscontrole op grond van het woonplaatsbeginsel "
+                          "verantwoordelijk is (leeg als die niet genoemd werd), zodra honoreren daarop werd geweigerd; "
+                          "de afwijzing volgt dan binnen 2 weken na ontvangst (OP359)")
 
 
 class VerzoekenPagina(BaseModel):

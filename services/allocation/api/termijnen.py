@@ -23,6 +23,8 @@ STATUSSEN = {"verlopen": ("verlopen",), "binnenkort": ("binnenkort",),
     summary="Verlopen en bijna verlopen termijnen (werkdagen volgens de Algemene termijnenwet)",
     description=(
         "Voor een gemeente: antwoord op een 315/317 binnen 5 werkdagen (OP274/OP346) of 8 weken na 'in onderzoek', "
+        "binnen 2 weken na ontvangst een afwijzing op het woonplaatsbeginsel zodra de rechtmatigheidscontrole bij "
+        "honoreren een andere gemeente verantwoordelijk noemde (OP359), "
         "en wat zij van aanbieders verwacht: een retour op 301/319 binnen 3 werkdagen (OP090), een startbericht binnen "
         "5 werkdagen na de start (OP271; gerekend vanaf de ingangsdatum zolang er geen start is) en een stopbericht "
         "binnen 5 werkdagen na het einde (OP272). Een aanbieder ziet de termijnen die hem aangaan. "
@@ -33,8 +35,9 @@ STATUSSEN = {"verlopen": ("verlopen",), "binnenkort": ("binnenkort",),
 def lijst(
     caller: CallerDep, ctx: CtxDep,
     status: Annotated[Literal["verlopen", "binnenkort", "aandacht", "alle"], Query()] = "aandacht",
-    soort: Annotated[Literal["antwoord-op-verzoek", "antwoord-na-onderzoek", "retour-op-toewijzing",
-                             "retour-op-antwoord", "start-zorg", "stop-zorg"] | None, Query()] = None,
+    soort: Annotated[Literal["antwoord-op-verzoek", "antwoord-na-onderzoek", "afwijzing-woonplaatsbeginsel",
+                             "retour-op-toewijzing", "retour-op-antwoord", "start-zorg", "stop-zorg"] | None,
+                     Query()] = None,
     peildatum: Annotated[date | None, Query(description="rekenen alsof het deze dag is (standaard vandaag)")] = None,
 ) -> dict:  # type: ignore[type-arg]
     return service.termijnen(ctx, caller, peildatum=peildatum, statussen=STATUSSEN[status], soort=soort)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.common.auth import CallerDep, GemeenteDep
+from services.common.idempotency import REPLAY_HEADER, Idempotency, IdempotencyKeyHeader
 
 from .. import service
 from . import schemas as s
@@ -32,12 +33,20 @@ def _page(request: Request, total: int, page: int, size: int, results: list) -> 
         "past bij de uitvoeringsvariant van het contract. Daarna wordt de toewijzing met een nieuw ToewijzingNummer "
         "(uniek per gemeente per domein, TR332) vastgelegd en gaat er één 301 naar de aanbieder met alle actuele en "
         "gewijzigde toewijzingen van deze client bij deze aanbieder (OP087). Gelijktijdig volgt een toewijzing-event "
-        "voor de declaratiedienst."
+        "voor de declaratiedienst. Met een `Idempotency-Key` kan een aanroep waarvan het antwoord verloren ging "
+        "veilig opnieuw: dezelfde sleutel met dezelfde inhoud geeft het eerste antwoord terug (header "
+        "`Idempotent-Replay: true`) en maakt geen tweede toewijzing of 301; met een andere inhoud volgt 422 "
+        "`idempotency-key-hergebruikt`."
     ),
     responses={**COMMON, **ELIGIBILITY, **CONFLICT},
 )
-def maak_toewijzing(body: s.ToewijzingNieuw, caller: GemeenteDep, ctx: CtxDep, rid: RequestIdDep) -> dict:  # type: ignore[type-arg]
-    return service.maak(ctx, caller, body, rid)
+def maak_toewijzing(body: s.ToewijzingNieuw, caller: GemeenteDep, ctx: CtxDep, rid: RequestIdDep, response: Response,
+                    idempotency_key: IdempotencyKeyHeader = None) -> dict:  # type: ignore[type-arg]
+    idem = Idempotency.of(idempotency_key, caller.code, "POST /v1/toewijzingen", body)
+    result, replayed = service.maak(ctx, caller, body, rid, idem)
+    if replayed:
+        response.headers[REPLAY_HEADER] = "true"
+    return result
 
 
 @router.get(
@@ -97,12 +106,18 @@ def lees(nummer: Nummer, caller: CallerDep, ctx: CtxDep, gemeente: GemeenteQ = N
         "einddatum niet verstreken is; daarna 409 (geef een nieuwe toewijzing af). Elke andere omvang gaat in op een "
         "`wijzigingsdatum` na de ingangsdatum: deze toewijzing eindigt de dag ervoor en een opvolger met een nieuw nummer "
         "begint op die datum (IV066, OP257); zonder zo'n datum volgt 409 met code IV066. Elke wijziging geeft een 301 "
-        "met alle actuele en gewijzigde toewijzingen (OP087) en een toewijzing-event."
+        "met alle actuele en gewijzigde toewijzingen (OP087) en een toewijzing-event. Met een `Idempotency-Key` geeft "
+        "dezelfde wijziging opnieuw het eerste antwoord terug (`Idempotent-Replay: true`) zonder tweede 301."
     ),
     responses={**COMMON, **NOT_FOUND, **ELIGIBILITY, **CONFLICT},
 )
-def wijzig(nummer: Nummer, body: s.ToewijzingWijziging, caller: GemeenteDep, ctx: CtxDep, rid: RequestIdDep) -> dict:  # type: ignore[type-arg]
-    return service.wijzig(ctx, caller, nummer, body, rid)
+def wijzig(nummer: Nummer, body: s.ToewijzingWijziging, caller: GemeenteDep, ctx: CtxDep, rid: RequestIdDep,
+           response: Response, idempotency_key: IdempotencyKeyHeader = None) -> dict:  # type: ignore[type-arg]
+    idem = Idempotency.of(idempotency_key, caller.code, f"PATCH /v1/toewijzingen/{nummer}", body)
+    result, replayed = service.wijzig(ctx, caller, nummer, body, rid, idem)
+    if replayed:
+        response.headers[REPLAY_HEADER] = "true"
+    return result
 
 
 @router.delete(

@@ -81,3 +81,23 @@ def compress_bericht_content(method: str = "lz4") -> None:
         "SELECT :m = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"), {"m": method}).scalar()
     if available:
         op.execute(f"ALTER TABLE bericht ALTER COLUMN content SET COMPRESSION {method}")
+
+
+def create_idempotency_table() -> None:
+    """services.common.idempotency: the Idempotency-Key of the JSON API's creating calls."""
+    op.create_table(
+        "idempotentie",
+        sa.Column("party", sa.String(8), primary_key=True),
+        sa.Column("key", sa.String(255), primary_key=True),
+        sa.Column("operation", sa.String(80), nullable=False),
+        sa.Column("request_sha256", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_idempotentie_created_at", "idempotentie", ["created_at"])
+
+
+def drop_idempotency_table() -> None:
+    op.drop_index("ix_idempotentie_created_at", "idempotentie")
+    op.drop_table("idempotentie")

@@ -1,0 +1,20 @@
+"""idempotentie: the Idempotency-Key of the JSON API's creating calls (services.common.idempotency)
+
+Revision ID: dec_0005
+Revises: dec_0004
+Create Date: 2026-12-02
+"""
+from services.common.store.migration import create_idempotency_table, drop_idempotency_table
+
+revision = "dec_0005"
+down_revision = "dec_0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_idempotency_table()
+
+
+def downgrade() -> None:
+    drop_idempotency_table()
