@@ -193,7 +193,7 @@ def create_app(
             t.join(timeout=5)
         for client in ctx.clients.values():
             client.close()
-        ctx.db.engine.dispose()
+        ctx.db.dispose()
 
     app = FastAPI(
         title=title,

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from .onloop import NeedsThread, leave_loop, on_loop
 from .settings import CommonSettings
 
 
@@ -22,11 +23,15 @@ class KernelBase(DeclarativeBase):
     """Tables that every service has in its own database: messages, outbox, inbox, audit."""
 
 
-def make_engine(settings: CommonSettings) -> Engine:
+def make_engine(settings: CommonSettings, autocommit: bool = False) -> Engine:
     url = settings.resolved_database_url()
     # hide_parameters: a database error's text never carries the values (BSNs, names, message bytes), wherever
     # it is logged or shown
     kwargs: dict[str, Any] = {"hide_parameters": True}
+    if autocommit:
+        # connections born in autocommit mode that stay so: no isolation level set at each checkout and reset
+        # at each checkin, and nothing to roll back when one comes back (Database.autocommit_reads)
+        kwargs.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
@@ -60,6 +65,7 @@ def _refuse_writes_in_autocommit_reads(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:  # pragma: no cover - driver callback
+        leave_loop("sqlalchemy")  # on the event loop this statement would block it (services.common.onloop)
         if conn.info.get(_READS_ONLY) and not statement.lstrip()[:6].upper().startswith(("SELECT", "SHOW")):
             raise NeedsTransaction(statement.split(None, 1)[0])
 
@@ -97,6 +103,20 @@ class Database:
         self.settings = settings
         self.engine = make_engine(settings)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit_engine: Engine | None = None
+
+    @property
+    def autocommit_engine(self) -> Engine:
+        """A second pool, of autocommit connections, made on first use (only the single_statement path on
+        PostgreSQL needs one)."""
+        if self._autocommit_engine is None:
+            self._autocommit_engine = make_engine(self.settings, autocommit=True)
+        return self._autocommit_engine
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self._autocommit_engine is not None:
+            self._autocommit_engine.dispose()
 
     @property
     def is_postgres(self) -> bool:
@@ -122,8 +142,10 @@ class Database:
         write through SQLAlchemy is refused with NeedsTransaction before it is sent; the one statement of
         services.common.writes, atomic on its own, goes to the driver directly and is not. PostgreSQL only
         (SQLite: use transaction())."""
-        with self.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")  # reset when the pool takes it back
+        engine = self.autocommit_engine
+        if on_loop() and not _pool_has_room(engine):
+            raise NeedsThread("pool")  # on the event loop, waiting for a free connection would stop it
+        with engine.connect() as conn:
             conn.info[_READS_ONLY] = True
             try:
                 with self.session_factory(bind=conn) as session:
@@ -136,6 +158,15 @@ class Database:
 
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def _pool_has_room(engine: Engine) -> bool:
+    """Whether a checkout can be served without waiting for another user of the pool to give one back."""
+    pool = engine.pool
+    size, overflow = getattr(pool, "size", None), getattr(pool, "_max_overflow", None)
+    if size is None or overflow is None:
+        return False
+    return bool(pool.checkedout() < size() + max(overflow, 0))  # type: ignore[attr-defined]
 
 
 PING_AFTER_IDLE_SECONDS = 10.0

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from .logging import get_logger, request_id_var
+from .onloop import leave_loop
 
 log = get_logger("http")
 
@@ -38,6 +39,7 @@ class ServiceClient:
         self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers=headers)
 
     def request(self, method: str, path: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
+        leave_loop("http")  # a network wait (and the retries' sleeps) must not stop the event loop
         rid = request_id_var.get()
         if rid:
             kwargs.setdefault("headers", {})["X-Request-ID"] = rid

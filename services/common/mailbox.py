@@ -116,9 +116,7 @@ def build_router(service: str, accepted: Iterable[MessageType]) -> APIRouter:
             raise Problem(415, "verkeerd-mediatype", f"Stuur het bericht als application/xml, niet als {ctype}.")
         ctx = request.app.state.ctx
         body = await read_limited_body(request, ctx.settings.max_body_bytes)
-        result = await run_in_threadpool(
-            request.app.state.pipeline.process, body, caller, request.headers.get("x-request-id")
-        )
+        result = await request.app.state.pipeline.process_async(body, caller, request.headers.get("x-request-id"))
         return Response(result.content, status_code=result.status, media_type=result.media_type,
                         headers=result.headers)
 

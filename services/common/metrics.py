@@ -23,6 +23,12 @@ OUTBOX_DELIVERED = Counter("outbox_delivered_total", "Outbox entries delivered",
                            registry=REGISTRY)
 OUTBOX_FAILURES = Counter("outbox_failures_total", "Failed outbox delivery attempts", ["service", "kind"],
                           registry=REGISTRY)
+ONLOOP = Counter(
+    "pipeline_onloop_total",
+    "Small messages tried on the event loop (services.common.onloop): judged there (outcome done), or what made "
+    "them go to a worker thread (left-transaction, left-sqlalchemy, left-http, left-pool)",
+    ["service", "outcome"], registry=REGISTRY,
+)
 OVERDUE = Gauge("deadlines_overdue", "Open obligations past their deadline", ["service", "kind"],
                 registry=REGISTRY)
 

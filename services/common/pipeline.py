@@ -18,6 +18,7 @@ from lxml import etree
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from . import metrics
 from .auth import Party
@@ -29,6 +30,7 @@ from .messages.header import Header, read_header
 from .messages.retour import RetourBuilder
 from .messages.types import MessageType, by_namespace
 from .messages.xmlutil import serialize
+from .onloop import NeedsThread, leave_loop, run_on_loop
 from .outbound import check_outbound
 from .problems import Problem
 from .rules import Failure, Outcome, run_rules
@@ -292,6 +294,22 @@ class Pipeline:
         return parse(document, max_depth=None)
 
     # ---- the whole pipeline ------------------------------------------------------------------
+    async def process_async(self, body: bytes, caller: Party, request_id: str | None = None) -> PipelineResult:
+        """process() from the event loop: a small message for a single_statement handler on PostgreSQL runs on
+        the loop itself (services.common.onloop); the rest, or whatever has to stop there, in a worker thread."""
+        if self._on_loop_first and len(body) <= self.ctx.settings.onloop_max_bytes:
+            try:
+                result = await run_on_loop(self.process, body, caller, request_id)
+                metrics.ONLOOP.labels(self.ctx.service_name, "done").inc()
+                return result
+            except NeedsThread as stop:  # nothing was written: from the start, in a thread
+                metrics.ONLOOP.labels(self.ctx.service_name, f"left-{stop}").inc()
+        return await run_in_threadpool(self.process, body, caller, request_id)
+
+    @property
+    def _on_loop_first(self) -> bool:
+        return self.ctx.db.is_postgres and any(getattr(h, "single_statement", False) for h in self.handlers.values())
+
     def process(self, body: bytes, caller: Party, request_id: str | None = None) -> PipelineResult:
         root, mtype, parts = self._read(body)
         header = read_header(root, mtype)
@@ -310,6 +328,8 @@ class Pipeline:
         one_statement = getattr(self.handlers.get(mtype.code), "single_statement", False) and db.is_postgres
         look_up_first = False
         while True:
+            if not one_statement:
+                leave_loop("transaction")  # on the event loop only the autocommit pass (services.common.onloop)
             msg.writes = Writes()
             if msg.parts is not None and msg.parts.taken:  # the handler runs again: it needs them again
                 msg.parts = self._read(body)[2]

@@ -30,6 +30,10 @@ class CommonSettings(BaseSettings):
     parties_reload_seconds: float = Field(10.0, description="how often the parties file is checked for changes")
 
     max_body_bytes: int = Field(25 * 1024 * 1024, description="OP179: the standard's ceiling is 25 MB")
+    onloop_max_bytes: int = Field(
+        16 * 1024, ge=0,
+        description="PostgreSQL: a message up to this size for a single_statement handler (305, 307) is judged "
+                    "on the event loop, without a worker thread (services.common.onloop); 0 switches it off")
     xml_max_depth: int = Field(40, description="deepest element nesting accepted (real messages: < 10)")
     xml_part_bytes: int = Field(
         1024 * 1024, ge=64 * 1024,

@@ -27,7 +27,9 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Select, Table, insert, update
 from sqlalchemy.orm import Session
 
+from . import onloop
 from .db import NeedsTransaction
+from .onloop import on_loop
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,29 @@ def execute_raw(conn: Connection, sql: str, params: Sequence[Any], fetch: bool =
     try:
         # on the driver itself: SQLAlchemy's events (autocommit_reads' guard among them) do not see it
         with psycopg.RawCursor(driver) as cursor:
-            cursor.execute(sql, params)
+            if on_loop():
+                _execute_on_loop(driver, cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             return cursor.fetchall() if fetch else []
     except psycopg.Error as error:
         if conn.dialect.is_disconnect(error, driver, None):
             conn.invalidate(error)
         # hide_parameters: the values are message bytes and BSNs, and an exception's text may end up in a log
         raise sa_exc.DBAPIError.instance(sql, params, error, psycopg.Error, hide_parameters=True) from error
+
+
+def _execute_on_loop(driver: Any, cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """What cursor.execute does, with its waits awaited on the event loop instead of blocking the thread
+    (services.common.onloop): the same generator psycopg's own Cursor and AsyncCursor drive."""
+    from psycopg import waiting
+
+    with driver.lock:  # the connection is this greenlet's alone (checked out of the pool); as execute does
+        onloop.wait(waiting.wait_async(cursor._execute_gen(sql, params), driver.pgconn.socket,
+                                       interval=_WAIT_INTERVAL))
+
+
+_WAIT_INTERVAL = 0.1  # as psycopg's own: how often a wait wakes up to look again
 
 
 def _render(dialect: Dialect, op: _Insert | _Update, offset: int) -> tuple[str, list[Any]]:

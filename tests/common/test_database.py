@@ -31,7 +31,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
         database = Database(settings)
         metadata.create_all(database.engine)
         yield database
-        database.engine.dispose()
+        database.dispose()
 
 
 def _write(db: Database, writes: Writes, rows: list[dict]) -> None:

@@ -236,4 +236,4 @@ def test_outbox_keeps_order_per_destination(tmp_path) -> None:  # type: ignore[n
         assert received == ["first", "second"]
     finally:
         server.shutdown()
-        ctx.db.engine.dispose()
+        ctx.db.dispose()
