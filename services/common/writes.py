@@ -156,7 +156,15 @@ def execute_raw(conn: Connection, sql: str, params: Sequence[Any], fetch: bool =
         # on the driver itself: SQLAlchemy's events (autocommit_reads' guard among them) do not see it
         with psycopg.RawCursor(driver) as cursor:
             if on_loop():
-                _execute_on_loop(driver, cursor, sql, params)
+                try:
+                    _execute_on_loop(driver, cursor, sql, params)
+                except BaseException:
+                    # cancelled with the statement in flight (the server stopping, the request abandoned):
+                    # the connection is mid-query and must not go back to the pool as if idle. In autocommit
+                    # the one statement committed or not; a resend gets the stored answer or a fresh one.
+                    if driver.pgconn.transaction_status == psycopg.pq.TransactionStatus.ACTIVE:
+                        conn.invalidate()
+                    raise
             else:
                 cursor.execute(sql, params)
             return cursor.fetchall() if fetch else []

@@ -5,6 +5,7 @@ Both must behave the same to the code that uses them: everything is written or n
 autocommit mode is refused before it reaches the database, and the pooled connection comes back ordinary."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table, bin
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import Database, NeedsTransaction, ensure_schema
-from services.common.writes import Writes, fetch_rows
+from services.common.onloop import NeedsThread, run_on_loop
+from services.common.writes import Writes, execute_raw, fetch_rows
 
 from ..conftest import throwaway_database
 
@@ -167,3 +169,63 @@ def test_the_pooled_connection_comes_back_ordinary(db: Database) -> None:
     with db.transaction() as session:
         session.execute(insert(rij), [{"id": 9, "naam": "blijft", "datum": None, "codes": None}])
     assert _state(db)[0] == [(9, "blijft", None, None)]
+
+
+# ---- on the event loop (services.common.onloop) ------------------------------------------------------
+def test_on_the_loop_the_reads_and_the_one_statement_are_awaited(db: Database) -> None:
+    """Two 'messages' on one loop: while the first waits on PostgreSQL (pg_sleep), the second runs to the
+    end; both writes land."""
+    _postgres_only(db)
+    order: list[str] = []
+
+    def message(ident: int, pause: float) -> None:
+        with db.autocommit_reads() as session:
+            execute_raw(session.connection(), "SELECT pg_sleep($1)", [pause], fetch=True)
+            w = Writes()
+            w.write_with(session, bericht, [{"id": ident, "soort": "305"}], one_statement=True)
+        order.append(f"klaar {ident}")
+
+    async def main() -> None:
+        await asyncio.gather(run_on_loop(message, 1, 0.5), run_on_loop(message, 2, 0.0))
+
+    asyncio.run(main())
+    assert order == ["klaar 2", "klaar 1"]
+    assert _state(db)[1] == [1, 2]
+
+
+def test_on_the_loop_an_orm_statement_stops_before_it_is_sent(db: Database) -> None:
+    """A statement through SQLAlchemy would block the loop: NeedsThread, and nothing reached the database."""
+    _postgres_only(db)
+
+    def reads_through_the_orm() -> None:
+        with db.autocommit_reads() as session:
+            session.execute(select(rij.c.id)).all()
+
+    async def main() -> None:
+        with pytest.raises(NeedsThread):
+            await run_on_loop(reads_through_the_orm)
+
+    asyncio.run(main())
+    reads_through_the_orm()  # the same off the loop: runs
+
+
+def test_a_statement_cancelled_on_the_loop_does_not_go_back_to_the_pool(db: Database) -> None:
+    """A request cancelled while its statement is in flight leaves a connection mid-query: it is dropped,
+    and the next user of the pool gets one that answers."""
+    _postgres_only(db)
+
+    def slow() -> None:
+        with db.autocommit_reads() as session:
+            execute_raw(session.connection(), "SELECT pg_sleep(5)", [], fetch=True)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(run_on_loop(slow))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    for _ in range(3):
+        with db.autocommit_reads() as session:
+            assert execute_raw(session.connection(), "SELECT 1", [], fetch=True) == [(1,)]
