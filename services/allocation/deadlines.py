@@ -83,26 +83,39 @@ class WerkdagKalender:
         """The n-th werkdag after `day` (n >= 0; with n = 0, `day` itself or the next werkdag)."""
         if n < 0:
             raise ValueError("n must be >= 0")
-        current = day
-        if n == 0:
-            while not self.is_werkdag(current):
-                current += timedelta(days=1)
-            return current
-        counted = 0
-        while counted < n:
-            current += timedelta(days=1)
-            if self.is_werkdag(current):
-                counted += 1
-        return current
+        return _plus_werkdagen(self.policy, day, n)
 
     def werkdagen_tussen(self, start: date, end: date) -> int:
         """Werkdagen after `start` up to and including `end` (0 when end <= start)."""
-        count, current = 0, start
-        while current < end:
+        return _werkdagen_tussen(self.policy, start, end)
+
+
+# Cached: the overdue gauge asks for the same few hundred dates thousands of times a minute.
+@lru_cache(maxsize=8192)
+def _plus_werkdagen(policy: Policy, day: date, n: int) -> date:
+    kal = WerkdagKalender(policy)
+    current = day
+    if n == 0:
+        while not kal.is_werkdag(current):
             current += timedelta(days=1)
-            if self.is_werkdag(current):
-                count += 1
-        return count
+        return current
+    counted = 0
+    while counted < n:
+        current += timedelta(days=1)
+        if kal.is_werkdag(current):
+            counted += 1
+    return current
+
+
+@lru_cache(maxsize=8192)
+def _werkdagen_tussen(policy: Policy, start: date, end: date) -> int:
+    kal = WerkdagKalender(policy)
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if kal.is_werkdag(current):
+            count += 1
+    return count
 
 
 def plus_weken(day: date, weeks: int) -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -564,6 +564,14 @@ def _eerste_301_dagtekening() -> Any:
             .correlate(Toewijzing).limit(1).scalar_subquery())
 
 
+class _TermijnToewijzing(NamedTuple):
+    nummer: int
+    gemeente: str
+    aanbieder: str
+    ingangsdatum: date
+    einddatum: date | None
+
+
 def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | None = None,
               statussen: tuple[str, ...] = ("verlopen", "binnenkort"), soort: str | None = None) -> dict[str, Any]:
     """Open obligations of the standard's deadlines (caller None: all of them, for the overdue gauge)."""
@@ -601,25 +609,30 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
                     verantwoordelijke="gemeente", gemeente=v.gemeente, aanbieder=v.aanbieder, sinds=v.ontvangen_op,
                     uiterlijk=deadlines.woonplaatsbeginsel_uiterlijk(v.ontvangen_op), verzoekId=v.id)
 
-        bq = select(Bericht).where(Bericht.direction == "out", Bericht.message_type.in_(RETOUR_TYPES),
+        # columns only: the gauge worker runs this every minute over every unanswered 301/319 and every toewijzing
+        # without a start, and whole ORM objects (the messages' bytes with them) cost ten times the query
+        bq = select(Bericht.id, Bericht.message_type, Bericht.sender, Bericht.recipient, Bericht.dagtekening).where(
+                                   Bericht.direction == "out", Bericht.message_type.in_(RETOUR_TYPES),
                                    ~exists().where(RetourOntvangst.origineel_id == Bericht.id))
         if caller is not None and not caller.is_service:
             bq = bq.where(Bericht.recipient == caller.code if caller.is_aanbieder else Bericht.sender.in_(caller.scope()))
-        for b in session.scalars(bq):
+        for b in session.execute(bq):
             sinds = b.dagtekening
             add(soort="retour-op-toewijzing" if b.message_type.endswith("301") else "retour-op-antwoord",
                 regel="OP090", omschrijving="De aanbieder stuurt binnen 3 werkdagen een retourbericht (302/320).",
                 verantwoordelijke="aanbieder", gemeente=b.sender, aanbieder=b.recipient, sinds=sinds,
                 uiterlijk=deadlines.retour_uiterlijk(kal, sinds), berichtId=b.id)
 
-        tq = select(Toewijzing).where(Toewijzing.status == "actief", Toewijzing.start_stop_verplicht.is_(True),
+        tq = select(Toewijzing.nummer, Toewijzing.gemeente, Toewijzing.aanbieder, Toewijzing.ingangsdatum,
+                    Toewijzing.einddatum).where(Toewijzing.status == "actief", Toewijzing.start_stop_verplicht.is_(True),
                                       Toewijzing.ingangsdatum <= peildatum)
         if caller is not None:
             tq = tq.where(_scope_toewijzing(caller))
         start = and_(Regie.toewijzing_id == Toewijzing.id, Regie.soort == "start", Regie.status == "actueel")
         geen_start = tq.where(~exists().where(start), or_(Toewijzing.einddatum.is_(None),
                                                            Toewijzing.einddatum >= Toewijzing.ingangsdatum))
-        for tw, toegewezen_op in session.execute(geen_start.add_columns(_eerste_301_dagtekening())):
+        for *cols, toegewezen_op in session.execute(geen_start.add_columns(_eerste_301_dagtekening())):
+            tw = _TermijnToewijzing(*cols)
             # OP271: from the ingangsdatum at the earliest; with terugwerkende kracht from receipt of the 301
             sinds = max(tw.ingangsdatum, toegewezen_op or tw.ingangsdatum)
             add(soort="start-zorg", regel="OP271",
@@ -630,7 +643,7 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
         stop = and_(Regie.toewijzing_id == Toewijzing.id, Regie.soort == "stop", Regie.status == "actueel",
                     Regie.reden_beeindiging != "20")
         zonder_stop = tq.where(Toewijzing.einddatum < peildatum, exists().where(start), ~exists().where(stop))
-        for tw in session.scalars(zonder_stop):
+        for tw in session.execute(zonder_stop):
             assert tw.einddatum is not None
             # after a temporary stop too: by the end of the toewijzing it is known that delivery stopped for good
             add(soort="stop-zorg", regel="OP272",

@@ -23,7 +23,7 @@ class CommonSettings(BaseSettings):
     database_schema: str | None = Field(
         None, description="PostgreSQL schema for this service's tables (default: the service name)"
     )
-    db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process (plus as many overflow)")
+    db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process (plus as many overflow); the allocation service has a second pool of the same size, of autocommit connections, for 305/307")
 
     parties_file: Path = Field(REPO_ROOT / "deploy" / "demo" / "parties.yaml",
                                description="YAML with gemeenten, aanbieders, regions, services and token hashes")
