@@ -159,6 +159,9 @@ class Pipeline:
         # parts of a big message parsed and validated ahead of its reader (see _read_parts): two, because with
         # one the worker keeps waiting for the GIL the reader holds, and the overlap is lost
         self._part_pool = ThreadPoolExecutor(max_workers=_PARTS_AHEAD, thread_name_prefix="xml-parts")
+        # small messages try the event loop first (process_async) where a handler can run there at all
+        self._on_loop_first = ctx.db.is_postgres and any(
+            getattr(h, "single_statement", False) for h in handlers.values())
 
     # ---- steps 3-6 ---------------------------------------------------------------------------
     def parse_and_validate_any(self, body: bytes) -> tuple[etree._Element, MessageType]:
@@ -305,10 +308,6 @@ class Pipeline:
             except NeedsThread as stop:  # nothing was written: from the start, in a thread
                 metrics.ONLOOP.labels(self.ctx.service_name, f"left-{stop}").inc()
         return await run_in_threadpool(self.process, body, caller, request_id)
-
-    @property
-    def _on_loop_first(self) -> bool:
-        return self.ctx.db.is_postgres and any(getattr(h, "single_statement", False) for h in self.handlers.values())
 
     def process(self, body: bytes, caller: Party, request_id: str | None = None) -> PipelineResult:
         root, mtype, parts = self._read(body)

@@ -27,9 +27,8 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Select, Table, insert, update
 from sqlalchemy.orm import Session
 
-from . import onloop
 from .db import NeedsTransaction
-from .onloop import on_loop
+from .onloop import on_loop, wait
 
 
 @dataclass(frozen=True)
@@ -181,8 +180,8 @@ def _execute_on_loop(driver: Any, cursor: Any, sql: str, params: Sequence[Any]) 
     from psycopg import waiting
 
     with driver.lock:  # the connection is this greenlet's alone (checked out of the pool); as execute does
-        onloop.wait(waiting.wait_async(cursor._execute_gen(sql, params), driver.pgconn.socket,
-                                       interval=_WAIT_INTERVAL))
+        wait(waiting.wait_async(cursor._execute_gen(sql, params), driver.pgconn.socket,
+                                interval=_WAIT_INTERVAL))
 
 
 _WAIT_INTERVAL = 0.1  # as psycopg's own: how often a wait wakes up to look again
