@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -218,15 +218,20 @@ def _eis_contact(client: Client) -> None:
                                                                "reason": "verplicht bij de eerste toewijzing"}])
 
 
+def _eerder(ctx: ServiceContext, idempotency: Idempotency | None) -> dict[str, Any] | None:
+    """The stored answer of an earlier call with this Idempotency-Key, if any (a first look, without a lock)."""
+    if idempotency is None:
+        return None
+    with ctx.db.session() as session:
+        return idempotency.replay(session)
+
+
 def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id: str | None,
          idempotency: Idempotency | None = None) -> tuple[dict[str, Any], bool]:
     """A new toewijzing and its 301; with an Idempotency-Key a repeat of an earlier call answers as that call
     did and makes nothing (second element True)."""
-    if idempotency is not None:
-        with ctx.db.session() as session:
-            earlier = idempotency.replay(session)
-        if earlier is not None:  # no eligibility call, no lock: nothing will change
-            return earlier, True
+    if (earlier := _eerder(ctx, idempotency)) is not None:  # no eligibility call, no lock: nothing will change
+        return earlier, True
     invoer = _invoer(body)
     controleer_condities(invoer)  # 400 before asking anyone
     payload: dict[str, Any] = {"bsn": body.client.bsn, "peildatum": body.ingangsdatum.isoformat(),
@@ -268,11 +273,8 @@ def maak(ctx: ServiceContext, caller: Party, body: s.ToewijzingNieuw, request_id
 def wijzig(ctx: ServiceContext, caller: Party, nummer: int, body: s.ToewijzingWijziging,
            request_id: str | None, idempotency: Idempotency | None = None) -> tuple[dict[str, Any], bool]:
     """A change and its 301; with an Idempotency-Key a repeat answers as the first call did (True)."""
-    if idempotency is not None:
-        with ctx.db.session() as session:
-            earlier = idempotency.replay(session)
-        if earlier is not None:
-            return earlier, True
+    if (earlier := _eerder(ctx, idempotency)) is not None:  # no eligibility call, no lock: nothing will change
+        return earlier, True
     # a gemeente outside the caller's scope finds nothing (404), as GET and DELETE with ?gemeente= do
     gemeente = body.gemeente or caller.code
     fields = body.model_fields_set
@@ -564,14 +566,6 @@ def _eerste_301_dagtekening() -> Any:
             .correlate(Toewijzing).limit(1).scalar_subquery())
 
 
-class _TermijnToewijzing(NamedTuple):
-    nummer: int
-    gemeente: str
-    aanbieder: str
-    ingangsdatum: date
-    einddatum: date | None
-
-
 def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | None = None,
               statussen: tuple[str, ...] = ("verlopen", "binnenkort"), soort: str | None = None) -> dict[str, Any]:
     """Open obligations of the standard's deadlines (caller None: all of them, for the overdue gauge)."""
@@ -631,10 +625,9 @@ def termijnen(ctx: ServiceContext, caller: Party | None, *, peildatum: date | No
         start = and_(Regie.toewijzing_id == Toewijzing.id, Regie.soort == "start", Regie.status == "actueel")
         geen_start = tq.where(~exists().where(start), or_(Toewijzing.einddatum.is_(None),
                                                            Toewijzing.einddatum >= Toewijzing.ingangsdatum))
-        for *cols, toegewezen_op in session.execute(geen_start.add_columns(_eerste_301_dagtekening())):
-            tw = _TermijnToewijzing(*cols)
+        for tw in session.execute(geen_start.add_columns(_eerste_301_dagtekening().label("toegewezen_op"))):
             # OP271: from the ingangsdatum at the earliest; with terugwerkende kracht from receipt of the 301
-            sinds = max(tw.ingangsdatum, toegewezen_op or tw.ingangsdatum)
+            sinds = max(tw.ingangsdatum, tw.toegewezen_op or tw.ingangsdatum)
             add(soort="start-zorg", regel="OP271",
                 omschrijving="Binnen 5 werkdagen na de start van de zorg een startbericht (305), bij een toewijzing met "
                              "terugwerkende kracht binnen 5 werkdagen na ontvangst van de toewijzing; nog geen ontvangen.",
