@@ -15,7 +15,16 @@ import structlog
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_BSN_RE = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# A UUID is matched first and kept whole: its hex groups may hold nine digits in a row (c692943885ae),
+# and a scrubbed declaratie or request id cannot be traced any more.
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_BSN_RE = re.compile(rf"(?<![0-9a-fA-F])({_UUID})(?![0-9a-fA-F])|(?<!\d)\d{{9}}(?!\d)")
+
+
+def _scrub_match(m: re.Match[str]) -> str:
+    return m.group(1) or "[bsn]"
+
+
 SENSITIVE_KEYS = frozenset(
     {"bsn", "naam", "name", "achternaam", "voornamen", "voorletters", "geslachtsnaam", "geboortedatum",
      "birth_date", "adres", "authorization", "token", "content", "body"}
@@ -24,7 +33,7 @@ SENSITIVE_KEYS = frozenset(
 
 def scrub_value(value: Any) -> Any:
     if isinstance(value, str):
-        return _BSN_RE.sub("[bsn]", value)
+        return _BSN_RE.sub(_scrub_match, value)
     if isinstance(value, dict):
         return {k: ("[verwijderd]" if str(k).lower() in SENSITIVE_KEYS else scrub_value(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
