@@ -1,4 +1,4 @@
-"""Tables of the declaration service (its own database; migrations/declaration/versions/0002_*, 0003_*).
+"""Tables of the declaration service (its own database; migrations/declaration/versions/0002_* on).
 
 - `toewijzing`: the read model of the toewijzingen, fed by the allocation service's events (highest versie
   wins); the declaration service never asks allocation while judging.
@@ -6,6 +6,9 @@
   amounts in signed integer eurocents (debet positive, credit negative). A declaratie rejected as a whole
   (0001, or a Declaratie-class code such as 9333) counts as not sent (IV087) and leaves no rows here; the
   kernel's `bericht` table still holds its exact bytes and the 325.
+- `verbruik`: per toewijzing, the running totals of its approved, not credited debets (normalised volume and
+  eurocent), which TR322 and TR369 compare against; kept by the same transaction that stores the prestaties,
+  so reading them costs one row per toewijzing however many months were declared before.
 - `betaalblokkade`: a gemeente holding payments to an aanbieder (suspected fraud).
 
 Uniqueness the standard requires is a database constraint, not only a check in code: DeclaratieNummer per
@@ -130,6 +133,21 @@ class Prestatie(DeclarationBase):
         Index("ix_prestatie_toewijzing", "gemeente", "domein", "toewijzing_nummer", "begindatum"),
         Index("ix_prestatie_declaratie", "declaratie_id"),
     )
+
+
+class Verbruik(DeclarationBase):
+    """What a toewijzing has used so far: the sums of volume_norm and bedrag_cents over its approved debets
+    that no approved credit cancelled; equal to that SUM over `prestatie`, which a test proves."""
+
+    __tablename__ = "verbruik"
+
+    gemeente: Mapped[str] = mapped_column(String(4), primary_key=True)
+    domein: Mapped[str] = mapped_column(String(5), primary_key=True)
+    toewijzing_nummer: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    volume_norm: Mapped[int] = mapped_column(BigInteger)
+    bedrag_cents: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = {"postgresql_with": {"fillfactor": 50}}  # HOT updates: see migration dec_0006
 
 
 class Betaalblokkade(DeclarationBase):

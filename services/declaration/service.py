@@ -254,7 +254,27 @@ def persist(session: Session, msg: Inbound, ctx: JudgeContext, ident: str) -> st
     store.insert_prestaties(session, _rows(declaratie_id, decl, store.iso_dates(session)))
     store.mark_credited(session, (p.debet_of_credit.id for p in decl.prestaties  # type: ignore[union-attr]
                                   if p.approved and p.dc == "C"))
+    store.add_usage(session, decl.gemeente, decl.domein, usage_deltas(decl))
     return declaratie_id
+
+
+def usage_deltas(decl: DeclaratieIn) -> dict[int, tuple[int, int]]:
+    """What this declaratie adds to each toewijzing's running totals (store.usage): an approved debet its
+    volume and amount, an approved credit takes back those of the debet it cancels (TR323: the same
+    toewijzing). Toewijzingen whose totals do not change are left out."""
+    deltas: dict[int, tuple[int, int]] = {}
+    for p in decl.prestaties:
+        if not p.approved:
+            continue
+        if p.dc == "C":
+            debet = p.debet_of_credit
+            assert debet is not None  # TR323 passed
+            n, volume, amount = debet.nummer, -debet.volume_norm, -debet.signed
+        else:
+            n, volume, amount = p.nummer, p.volume_norm, p.amount
+        old = deltas.get(n)
+        deltas[n] = (volume, amount) if old is None else (old[0] + volume, old[1] + amount)
+    return {n: d for n, d in deltas.items() if d != (0, 0)}
 
 
 def _rows(declaratie_id: str, decl: DeclaratieIn, iso: bool) -> Iterator[tuple]:  # type: ignore[type-arg]

@@ -90,3 +90,40 @@ def test_migrations_match_the_models_and_go_down_and_up(settings: CommonSettings
     upgrade("declaration", settings)
     _insert_declaratie(settings, "N2")
     assert _keys(settings, "declaratie") == _model_keys("declaratie")
+
+
+def test_dec_0006_fills_the_running_totals_from_the_prestaties_already_judged(settings: CommonSettings) -> None:
+    upgrade("declaration", settings)
+    downgrade("declaration", settings, "dec_0005")
+    engine = create_engine(settings.resolved_database_url())
+    schema = settings.resolved_schema()
+    rows = [  # (ref, toewijzing, volume_norm, bedrag, debet, goedgekeurd, gecrediteerd)
+        ("R1", 7001, 240, 24000, True, True, False),  # counts
+        ("R2", 7001, 60, 6000, True, True, False),  # counts
+        ("R3", 7001, 120, 12000, True, True, True),  # credited: does not count
+        ("R4", 7001, 120, -12000, False, True, False),  # the credit itself: not a debet
+        ("R5", 7002, 600, 60000, True, False, False),  # rejected
+        ("R6", 7003, 30, 3000, True, True, False),
+    ]
+    try:
+        with engine.begin() as conn:
+            if schema:
+                conn.execute(text(f'SET search_path TO "{schema}"'))
+            for ref, nummer, vnorm, bedrag, debet, ok, credited in rows:
+                conn.execute(text(
+                    "INSERT INTO prestatie (declaratie_id, gemeente, aanbieder, domein, periode, bsn, "
+                    "referentie_nummer, ref_claim, toewijzing_nummer, categorie, code, begindatum, einddatum, volume, "
+                    "volume_norm, eenheid, bedrag_cents, debet, goedgekeurd, gecrediteerd) VALUES ('d', '0141', "
+                    "'11110001', 'jeugd', '2026-05', '999993653', :ref, :ref, :nummer, '45', '45A01', :begin, :eind, "
+                    ":vnorm, :vnorm, '01', :bedrag, :debet, :ok, :credited)"),
+                    {"ref": ref, "nummer": nummer, "vnorm": vnorm, "bedrag": bedrag, "debet": debet, "ok": ok,
+                     "credited": credited, "begin": date(2026, 5, 1), "eind": date(2026, 5, 31)})
+        upgrade("declaration", settings)
+        with engine.connect() as conn:
+            if schema:
+                conn.execute(text(f'SET search_path TO "{schema}"'))
+            found = {tuple(r) for r in conn.execute(text(
+                "SELECT gemeente, domein, toewijzing_nummer, volume_norm, bedrag_cents FROM verbruik"))}
+    finally:
+        engine.dispose()
+    assert found == {("0141", "jeugd", 7001, 300, 30000), ("0141", "jeugd", 7003, 30, 3000)}
