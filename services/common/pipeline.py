@@ -24,6 +24,7 @@ from . import metrics
 from .auth import Party
 from .clock import today_nl
 from .db import NeedsTransaction
+from .gcpause import gc_paused
 from .logging import get_logger
 from .messages.antwoord import DeclaratieAntwoordBuilder
 from .messages.header import Header, read_header
@@ -279,14 +280,15 @@ class Pipeline:
         pending = deque(self._part_pool.submit(parse_valid, i) for i in range(min(ahead, len(cut))))
         results: list[Any] = []
         try:
-            for index in range(len(cut)):
-                root = pending.popleft().result()
-                if index + ahead < len(cut):
-                    pending.append(self._part_pool.submit(parse_valid, index + ahead))
-                if root is None:
-                    return None
-                results.append(spec.read(root, index))
-                del root  # only the first part's tree is kept (it carries the header)
+            with gc_paused():  # the reader makes tens of thousands of small objects (services.common.gcpause)
+                for index in range(len(cut)):
+                    root = pending.popleft().result()
+                    if index + ahead < len(cut):
+                        pending.append(self._part_pool.submit(parse_valid, index + ahead))
+                    if root is None:
+                        return None
+                    results.append(spec.read(root, index))
+                    del root  # only the first part's tree is kept (it carries the header)
         finally:
             for future in pending:  # after a bad part: nothing left running for this message
                 future.cancel()

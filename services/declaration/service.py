@@ -12,19 +12,17 @@ a crash anywhere leaves nothing, and the same message sent again is judged again
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import os
 import signal
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from services.common.clock import today_nl
+from services.common.gcpause import gc_paused
 from services.common.logging import get_logger
 from services.common.messages.antwoord import RejectedClient
 from services.common.messages.codes import GEEN_OPMERKING, NIET_BEOORDEELD
@@ -59,32 +57,6 @@ class Phases:
     @property
     def total_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 1)
-
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a declaratie is judged.
-
-    Judging allocates tens of thousands of small objects (element proxies, prestaties, rows); every few
-    hundred allocations the collector would scan them all again, which measured as 3-5x the cost of reading
-    the declaratie itself. None of these objects form reference cycles (reference counting frees them), so
-    nothing is lost by pausing. Nesting-safe across threads: the collector resumes when the last pause ends.
-    """
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0:
-                gc.enable()
 
 
 @reads_in_parts(PartSpec("Clienten", "Client", read_part))
