@@ -162,7 +162,7 @@ def judge(ctx: JudgeContext) -> None:
                 c.rules.append(code)
         if c.codes:
             for p in c.prestaties:  # IV087: the client's prestaties are returned as not judged
-                p.codes.append(NIET_BEOORDEELD)
+                p.fail(NIET_BEOORDEELD)
         else:
             judged.extend(c.prestaties)
 
@@ -174,21 +174,18 @@ def judge(ctx: JudgeContext) -> None:
         for func, code, retourcode in rules_for_kind(PRESTATIE_STATIC, kind):
             failed = [(p, result) for p in group if (result := func(p, ctx)) is not True and result is not None]
             for p, result in failed:
-                p.codes.append(result if result.__class__ is str else retourcode)
-                p.rules.append(code)
+                p.fail(result if result.__class__ is str else retourcode, code)
 
     # cumulative rules prestatie by prestatie, credits first, then debets (OP366), each in message order:
     # what one approves changes what the next may use
     for kind, group in (("credit", credits), ("debet", debets)):
         checks = rules_for_kind(PRESTATIE_CUMULATIVE, kind)
         for p in group:
-            codes = p.codes
             for func, code, retourcode in checks:
                 result = func(p, ctx)
                 if result is not True and result is not None:
-                    codes.append(result if result.__class__ is str else retourcode)
-                    p.rules.append(code)
-            if not codes:
+                    p.fail(result if result.__class__ is str else retourcode, code)
+            if not p.codes:
                 p.approved = True
                 _apply(p, ctx)
 
