@@ -192,18 +192,23 @@ def judge(ctx: JudgeContext) -> None:
 
 def _apply(p: PrestatieIn, ctx: JudgeContext) -> None:
     """An approved prestatie changes what later prestaties of the batch may use."""
-    n = p.nummer
     if p.dc == "C":
         debet = p.debet_of_credit
-        assert debet is not None  # TR323 passed
-        ctx.used_volume[n] = ctx.used_volume.get(n, 0) - debet.volume_norm
-        ctx.used_amount[n] = ctx.used_amount.get(n, 0) - debet.signed
+        assert debet is not None  # TR323 passed: the same toewijzing, product and period
+        _use(ctx, debet.nummer, -debet.volume_norm, -debet.signed)
         ctx.open_debets.pop((debet.nummer, debet.categorie, debet.code, debet.begin, debet.eind), None)
         ctx.credited.add(debet.ref)
         return
-    ctx.used_volume[n] = ctx.used_volume.get(n, 0) + p.volume_norm
-    ctx.used_amount[n] = ctx.used_amount.get(n, 0) + p.amount
+    _use(ctx, p.nummer, p.volume_norm, p.amount)
     ctx.open_debets[p.product_key] = p  # TR389 only asks whether the key is taken
+
+
+def _use(ctx: JudgeContext, n: int, volume: int, amount: int) -> None:
+    """Volume and amount a toewijzing uses, for the rest of the batch and for its stored totals (verbruik)."""
+    ctx.used_volume[n] = ctx.used_volume.get(n, 0) + volume
+    ctx.used_amount[n] = ctx.used_amount.get(n, 0) + amount
+    old = ctx.usage_added.get(n, (0, 0))
+    ctx.usage_added[n] = (old[0] + volume, old[1] + amount)
 
 
 def persist(session: Session, msg: Inbound, ctx: JudgeContext, ident: str) -> str:
@@ -223,27 +228,8 @@ def persist(session: Session, msg: Inbound, ctx: JudgeContext, ident: str) -> st
     store.insert_prestaties(session, _rows(declaratie_id, decl, store.iso_dates(session)))
     store.mark_credited(session, (p.debet_of_credit.id for p in decl.prestaties  # type: ignore[union-attr]
                                   if p.approved and p.dc == "C"))
-    store.add_usage(session, decl.gemeente, decl.domein, usage_deltas(decl))
+    store.add_usage(session, decl.gemeente, decl.domein, {n: d for n, d in ctx.usage_added.items() if d != (0, 0)})
     return declaratie_id
-
-
-def usage_deltas(decl: DeclaratieIn) -> dict[int, tuple[int, int]]:
-    """What this declaratie adds to each toewijzing's running totals (store.usage): an approved debet its
-    volume and amount, an approved credit takes back those of the debet it cancels (TR323: the same
-    toewijzing). Toewijzingen whose totals do not change are left out."""
-    deltas: dict[int, tuple[int, int]] = {}
-    for p in decl.prestaties:
-        if not p.approved:
-            continue
-        if p.dc == "C":
-            debet = p.debet_of_credit
-            assert debet is not None  # TR323 passed
-            n, volume, amount = debet.nummer, -debet.volume_norm, -debet.signed
-        else:
-            n, volume, amount = p.nummer, p.volume_norm, p.amount
-        old = deltas.get(n)
-        deltas[n] = (volume, amount) if old is None else (old[0] + volume, old[1] + amount)
-    return {n: d for n, d in deltas.items() if d != (0, 0)}
 
 
 def _rows(declaratie_id: str, decl: DeclaratieIn, iso: bool) -> Iterator[tuple]:  # type: ignore[type-arg]
