@@ -18,6 +18,7 @@ from services.common.messages.types import MessageType
 from services.common.messages.xmlutil import Builder
 
 from .models import Client, Toewijzing
+from .rules.inhoud import als_lijst
 
 
 def _text(el: etree._Element | None, tag: str) -> str | None:
@@ -383,7 +384,7 @@ def build_301(
     bld.opt(naam, "Voornamen", client.voornamen, basis=True)
     bld.opt(naam, "Voorletters", client.voorletters, basis=True)
     bld.b(naam, "NaamGebruik", client.naamgebruik or "1")
-    _contactgegevens(bld, c, client.contact or {})
+    _contactgegevens(bld, c, als_lijst(client.contact))
     producten = bld.m(c, "ToegewezenProducten")
     for tw in toewijzingen:
         tp = bld.m(producten, "ToegewezenProduct")
@@ -408,22 +409,23 @@ def build_301(
     return root
 
 
-def _contactgegevens(bld: Builder, client_el: etree._Element, contact: Mapping[str, Any]) -> None:
-    """The client's one Contact, exactly as the gemeente API accepted it (rules/inhoud.py CONTACT_CONDITIES:
-    TR061, TR006, CD034, CD005, CD025, CS089), elements in XSD order; the 301 is not built with a contact
-    that breaks them (toewijzingen.controleer_contact)."""
+def _contactgegevens(bld: Builder, client_el: etree._Element, contacten: list[Mapping[str, Any]]) -> None:
+    """The client's Contacts in the order given, each exactly as the gemeente API accepted it (rules/inhoud.py:
+    TR061 over all, CONTACT_CONDITIES TR006, CD034, CD005, CD025, CS089 on each), elements in XSD order; the 301
+    is not built with contacts that break them (toewijzingen.controleer_contact)."""
     cg = bld.m(client_el, "Contactgegevens")
-    ct = bld.m(cg, "Contact")
-    bld.m(ct, "Soort", contact.get("soort") or "01")
-    adres = contact.get("adres") or {}
-    if adres:
-        _adres(bld, bld.m(ct, "Adres"), adres)
-    if contact.get("telefoon"):
-        tel = bld.m(ct, "Telefoon")
-        t1 = bld.b(tel, "Telefoon01")
-        bld.b(t1, "Telefoonnummer", contact["telefoon"])
-        bld.b(t1, "Landnummer", contact.get("landnummer") or "0031")
-    bld.opt(ct, "Emailadres", contact.get("email"))
+    for contact in contacten:
+        ct = bld.m(cg, "Contact")
+        bld.m(ct, "Soort", contact.get("soort") or "01")
+        adres = contact.get("adres") or {}
+        if adres:
+            _adres(bld, bld.m(ct, "Adres"), adres)
+        if contact.get("telefoon"):
+            tel = bld.m(ct, "Telefoon")
+            t1 = bld.b(tel, "Telefoon01")
+            bld.b(t1, "Telefoonnummer", contact["telefoon"])
+            bld.b(t1, "Landnummer", contact.get("landnummer") or "0031")
+        bld.opt(ct, "Emailadres", contact.get("email"))
 
 
 def _adres(bld: Builder, a: etree._Element, adres: Mapping[str, Any]) -> None:

@@ -54,7 +54,8 @@ class Client(Base):
     partner_achternaam: Mapped[str | None] = mapped_column(String(200), nullable=True)
     partner_voorvoegsel: Mapped[str | None] = mapped_column(String(10), nullable=True)
     naamgebruik: Mapped[str] = mapped_column(String(1), default="1")
-    contact: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # one contact (dict) or all of them (list): rules.inhoud.als_lijst reads both
+    contact: Mapped[dict[str, Any] | list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

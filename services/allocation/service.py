@@ -207,14 +207,14 @@ def _client_gegevens(c: s.ClientInvoer) -> ClientGegevens:
         bsn=c.bsn, geboortedatum=c.geboortedatum, geslacht=c.geslacht, achternaam=c.naam.achternaam,
         voorvoegsel=c.naam.voorvoegsel, voornamen=c.naam.voornamen, voorletters=c.naam.voorletters,
         partner_achternaam=c.naam.partnerAchternaam, partner_voorvoegsel=c.naam.partnerVoorvoegsel,
-        naamgebruik=c.naam.naamgebruik or "1", contact=c.contact.model_dump(exclude_none=True) if c.contact else None)
+        naamgebruik=c.naam.naamgebruik or "1", contact=c.opgeslagen_contact())
 
 
 def _eis_contact(client: Client) -> None:
     if not client.contact:
         raise Problem(400, "contact-ontbreekt",
                       "Van deze client zijn nog geen contactgegevens bekend; een toewijzing (301) bevat die altijd. "
-                      "Geef `contact` mee.", invalid_params=[{"name": "contact", "code": "verplicht",
+                      "Geef `contact` of `contacten` mee.", invalid_params=[{"name": "contact", "code": "verplicht",
                                                                "reason": "verplicht bij de eerste toewijzing"}])
 
 
@@ -524,8 +524,9 @@ def honoreer_verzoek(ctx: ServiceContext, caller: Party, verzoek_id: str, body: 
     with ctx.db.session() as session, session.begin():
         lock_gemeente(session, v.gemeente)
         v = vind_verzoek(session, caller, verzoek_id)
-        if body.contact is not None:
-            v.client.contact = body.contact.model_dump(exclude_none=True)
+        contact = body.opgeslagen_contact()
+        if contact is not None:
+            v.client.contact = contact
         _eis_contact(v.client)
         checks = [(b.invoer, b.check) for b in beoordelingen if b.invoer is not None]
         resultaat = honoreer(ctx, session, v, actor=caller.code, checks=checks, request_id=request_id)

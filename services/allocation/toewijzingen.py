@@ -62,7 +62,7 @@ class ClientGegevens:
     partner_achternaam: str | None = None
     partner_voorvoegsel: str | None = None
     naamgebruik: str = "1"
-    contact: dict[str, Any] | None = None
+    contact: dict[str, Any] | list[dict[str, Any]] | None = None  # one contact, or all of them (rules.inhoud.als_lijst)
 
 
 @dataclass
@@ -366,8 +366,9 @@ def controleer_contact(client: Client) -> None:
         raise Problem(409, "contact-ongeldig",
                       "De opgeslagen contactgegevens van deze client voldoen niet aan de standaard: "
                       + "; ".join(f"{tekst} ({code})" for code, _, tekst in fouten)
-                      + " Geef nieuwe contactgegevens mee (`contact` bij een toewijzing of bij het honoreren).",
-                      invalid_params=[{"name": f"contact.{veld}", "code": code, "reason": tekst}
+                      + " Geef nieuwe contactgegevens mee (`contact` of `contacten` bij een toewijzing of bij het "
+                        "honoreren).",
+                      invalid_params=[{"name": f"contact.{veld}".rstrip("."), "code": code, "reason": tekst}
                                       for code, veld, tekst in fouten])
 
 

@@ -383,6 +383,54 @@ def test_valid_contact_goes_into_the_301_as_given(world, contact, expected) -> N
     assert {k: found[k] for k in expected} == expected
 
 
+def test_all_contacts_of_the_client_go_into_the_301_in_order(world) -> None:  # type: ignore[no-untyped-def]
+    """Contactgegevens holds 1..n Contact: the BRP address and a correspondence address both travel."""
+    w = world()
+    body = w.toewijzing_body()
+    del body["client"]["contact"]
+    body["client"]["contacten"] = [{"soort": "01", "adres": ADRES_NL},
+                                   {"soort": "02", "telefoon": "0546123456", "email": "ouder@example.org"}]
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 201, resp.text
+    contacts = valid_301(w, resp.json()["berichtId"]).findall("{*}Client/{*}Contactgegevens/{*}Contact")
+    assert [(c.findtext("{*}Soort"), c.findtext("{*}Adres/{*}Postcode"), c.findtext("{*}Emailadres"))
+            for c in contacts] == [("01", "7607AB", None), ("02", None, "ouder@example.org")]
+
+
+def test_TR061_holds_over_all_contacts(world) -> None:  # type: ignore[no-untyped-def]
+    """TR061 asks for one contact of soort 01, 02 or 03 among all of them: a 04 beside a 02 is fine, a 04 alone
+    is not."""
+    w = world()
+    body = w.toewijzing_body()
+    del body["client"]["contact"]
+    body["client"]["contacten"] = [{"soort": "04", "telefoon": "0546123456"}]
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 400, resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("client.contacten", "TR061")]
+    body["client"]["contacten"].append({"soort": "02", "telefoon": "0546654321"})
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 201, resp.text
+    soorten = [c.findtext("{*}Soort") for c in
+               valid_301(w, resp.json()["berichtId"]).findall("{*}Client/{*}Contactgegevens/{*}Contact")]
+    assert soorten == ["04", "02"]
+
+
+def test_each_contact_meets_its_own_conditions_and_contact_or_contacten_not_both(world) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    body = w.toewijzing_body()
+    del body["client"]["contact"]
+    body["client"]["contacten"] = [{"soort": "02", "telefoon": "0546123456"}, {"soort": "03", "telefoon": "0546123456"}]
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 400, resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("client.contacten.1.adres.postcode", "CD034")]
+    body["client"]["contacten"] = [{"soort": "02", "telefoon": "0546123456"}]
+    body["client"]["contact"] = {"soort": "02", "telefoon": "0546123456"}
+    resp = w.gem.post("/v1/toewijzingen", json=body)
+    assert resp.status_code == 400, resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("client.contacten", "een-van-beide")]
+    assert w.gem.post("/v1/toewijzingen/zoeken", json={"bsn": w.bsn}).json()["count"] == 0
+
+
 def test_stored_contact_that_breaks_a_condition_never_reaches_a_301(world, stack) -> None:  # type: ignore[no-untyped-def]
     """A contact stored before the conditions were checked (here written straight into the database) is refused
     with 409 before any 301 is built: the aanbieder would reject that 301 as a whole (CD034, 0001)."""

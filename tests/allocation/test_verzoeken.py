@@ -644,3 +644,24 @@ def test_honour_with_invalid_contact_is_400(world) -> None:  # type: ignore[no-u
     assert resp.status_code == 400
     assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("contact.adres.postcode", "CD034")]
     assert w.verzoeken()[0]["status"] == "open"
+
+
+def test_honour_with_all_contacts_of_the_client(world) -> None:  # type: ignore[no-untyped-def]
+    """Honouring a 315 may give the client's contacts as a list: TR061 over all of them, every one in the 301."""
+    w = world()
+    _vot(w)
+    [v] = w.verzoeken()
+    only_04 = [{"soort": "04", "telefoon": "0546123456"}]
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen", json={"contacten": only_04})
+    assert resp.status_code == 400, resp.text
+    assert [(p["name"], p["code"]) for p in resp.json()["invalidParams"]] == [("contacten", "TR061")]
+    assert w.verzoeken()[0]["status"] == "open"
+    contacten = [*only_04, {"soort": "02", "telefoon": "0546654321", "email": "ouder@example.org"}]
+    resp = w.gem.post(f"/v1/verzoeken/{v['id']}/toewijzingen",
+                      json={"contacten": contacten, "verwijsdatum": TODAY.isoformat()})
+    assert resp.status_code == 201, resp.text
+    xml = w.inhoud(resp.json()["berichtId"])
+    assert oracle.validate(xml, f"{w.prefix}301") == []
+    found = [(c.findtext("{*}Soort"), c.findtext("{*}Emailadres"))
+             for c in parse_xml(xml).findall("{*}Client/{*}Contactgegevens/{*}Contact")]
+    assert found == [("04", None), ("02", "ouder@example.org")]

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from stdnum.nl import bsn as stdnum_bsn
 
-from ..rules.inhoud import contact_fouten
+from ..rules.inhoud import TR061_TEKST, contact_condities_fouten, contact_met_adressoort
 
 Domein = Literal["jeugd", "wmo"]
 Eenheid = Literal["01", "04", "14", "16", "82", "83", "84"]
@@ -97,18 +97,56 @@ class Contact(Strict):
 
     @model_validator(mode="after")
     def _condities(self) -> Contact:
-        fouten = contact_fouten(self.model_dump(exclude_none=True))
+        fouten = contact_condities_fouten(self.model_dump(exclude_none=True))
         if fouten:
             raise _fouten("Contact", fouten)
         return self
 
 
-class ClientInvoer(Strict):
+Contacten = Annotated[list[Contact], Field(min_length=1, max_length=10, description=(
+    "alle contacten van de client (Contactgegevens), bijvoorbeeld het BRP-adres en een correspondentieadres; "
+    "minstens één met soort 01, 02 of 03 (TR061). In plaats van `contact`, niet ernaast."))]
+
+
+class MetContact(Strict):
+    """A body that may carry the client's `contact` or `contacten`: TR061 over them, on the field given."""
+
+    contact: Contact | None
+    contacten: list[Contact] | None
+
+    @model_validator(mode="after")
+    def _tr061(self) -> MetContact:
+        self.opgeslagen_contact()
+        return self
+
+    def opgeslagen_contact(self) -> Any:
+        """The contact(s) as the client stores them (rules.inhoud.als_lijst): one dict, a list, or None."""
+        return contact_invoer(type(self).__name__, self.contact, self.contacten)
+
+
+def contact_invoer(name: str, contact: Contact | None, contacten: list[Contact] | None) -> Any:
+    if contact is not None and contacten is not None:
+        raise _fouten(name, [("een-van-beide", "contacten", "Geef `contact` of `contacten`, niet allebei.")])
+    if contacten is not None:
+        stored: Any = [c.model_dump(exclude_none=True) for c in contacten]
+        if not contact_met_adressoort(stored):
+            raise _fouten(name, [("TR061", "contacten", TR061_TEKST)])
+        return stored
+    if contact is not None:
+        stored = contact.model_dump(exclude_none=True)
+        if not contact_met_adressoort([stored]):
+            raise _fouten(name, [("TR061", "contact.soort", TR061_TEKST)])
+        return stored
+    return None
+
+
+class ClientInvoer(MetContact):
     bsn: Bsn
     geboortedatum: date = Field(examples=["2012-05-01"])
     geslacht: Literal["0", "1", "2"] = Field("0", description="0 onbekend, 1 man, 2 vrouw")
     naam: Naam
     contact: Contact | None = Field(None, description="nodig voor de eerste toewijzing van een client (Contactgegevens)")
+    contacten: Contacten | None = None
 
 
 class Product(Strict):
@@ -309,7 +347,7 @@ class VerzoekenPagina(BaseModel):
     results: list[VerzoekUit]
 
 
-class Honorering(Strict):
+class Honorering(MetContact):
     """How to honour a verzoek; all fields optional."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -317,6 +355,7 @@ class Honorering(Strict):
         {"afwijzenBijWeigering": True, "verwijsdatum": "2026-03-15"}]})
 
     contact: Contact | None = Field(None, description="contactgegevens als de gemeente die van de client nog niet heeft")
+    contacten: Contacten | None = None
     verwijsdatum: date | None = Field(
         None, description="datum van de verwijzing uit de 315 (die staat niet in het bericht); nodig voor verwijzers "
                           "met een geldigheidsduur, zoals de huisarts")

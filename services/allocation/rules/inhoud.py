@@ -318,13 +318,23 @@ def toewijzing_fouten(a: ProductAanvraag, reden_wijziging: str | None = None) ->
 
 
 # ---- the gemeente API: the client's Contact in a 301 ------------------------------------------------
-# The 301 carries one Contact of the client (Contactgegevens/Contact). Its conditions are XSLT-level in the
+# The 301 carries the client's contacts (Contactgegevens/Contact, 1..n). Their conditions are XSLT-level in the
 # standard: one broken condition makes the aanbieder reject the whole 301 with 0001, so the API refuses such
 # a contact (400 naming the field) and the 301 is never built with one. A contact is the dict the API stores:
-# {soort, adres: {huisnummer, huisletter, toevoeging, postcode, straatnaam, plaatsnaam, landcode}, telefoon, email}.
+# {soort, adres: {huisnummer, huisletter, toevoeging, postcode, straatnaam, plaatsnaam, landcode}, telefoon, email};
+# the client's stored value is one such dict, or a list of them.
 SOORT_MET_ADRES = {"01", "02", "03"}  # TR061: BRP-adres, correspondentieadres, verblijfadres
 SOORT_MET_POSTCODE = {"01", "03"}  # CD034: BRP-adres and verblijfadres
 POSTCODE_NL = re.compile(r"^[1-9][0-9]{3}[a-zA-Z]{2}$")  # CS089, the pattern of the official XSLT ("1000ZZ")
+TR061_TEKST = ("De client heeft een contact met soort 01 (BRP-adres), 02 (correspondentieadres) of 03 "
+               "(verblijfadres); 04 (tijdelijk verblijfadres) alleen is niet genoeg.")
+
+
+def als_lijst(contact: Any) -> list[Mapping[str, Any]]:
+    """The client's contacts as a list, whether one dict or a list of them was stored."""
+    if not contact:
+        return []
+    return list(contact) if isinstance(contact, list) else [contact]
 
 
 def _adres(contact: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -335,9 +345,9 @@ def _soort(contact: Mapping[str, Any]) -> str:
     return contact.get("soort") or "01"  # the API's default, and what the 301 builder writes
 
 
-def contact_met_adressoort(contact: Mapping[str, Any]) -> bool:
-    """TR061: a Client has at least one Contact of Soort 01, 02 or 03; the 301 carries exactly one."""
-    return _soort(contact) in SOORT_MET_ADRES
+def contact_met_adressoort(contacten: list[Mapping[str, Any]]) -> bool:
+    """TR061: a Client has at least one Contact of Soort 01, 02 or 03 (a condition on all its contacts)."""
+    return any(_soort(c) in SOORT_MET_ADRES for c in contacten)
 
 
 def contact_bereikbaar(contact: Mapping[str, Any]) -> bool:
@@ -370,10 +380,8 @@ def nederlandse_postcode(contact: Mapping[str, Any]) -> bool:
     return adres.get("landcode") != "NL" or not postcode or bool(POSTCODE_NL.match(postcode))
 
 
-# (rule code, field inside the contact, Dutch reason, check)
+# (rule code, field inside the contact, Dutch reason, check): each contact on its own
 CONTACT_CONDITIES: list[tuple[str, str, str, Any]] = [
-    ("TR061", "soort", "Het contact van de client heeft soort 01 (BRP-adres), 02 (correspondentieadres) of 03 "
-                       "(verblijfadres); 04 (tijdelijk verblijfadres) alleen is niet genoeg.", contact_met_adressoort),
     ("TR006", "telefoon", "Een contact heeft een telefoonnummer, of een adres met huisnummer en postcode.",
      contact_bereikbaar),
     ("CD034", "adres.postcode", "Bij soort 01 (BRP-adres) of 03 (verblijfadres) is een adres met postcode verplicht.",
@@ -386,6 +394,18 @@ CONTACT_CONDITIES: list[tuple[str, str, str, Any]] = [
 ]
 
 
-def contact_fouten(contact: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Every condition the 301's Contact would break, as (rule code, field, Dutch reason)."""
+def contact_condities_fouten(contact: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The conditions one Contact breaks on its own, as (rule code, field, Dutch reason)."""
     return [(code, veld, tekst) for code, veld, tekst, check in CONTACT_CONDITIES if not check(contact)]
+
+
+def contact_fouten(contact: Any) -> list[tuple[str, str, str]]:
+    """Every condition the 301's Contactgegevens would break: TR061 over all contacts (field `soort` for one
+    contact), then each contact's own (fields `i.adres.postcode` when there are several)."""
+    contacten = als_lijst(contact)
+    one = isinstance(contact, Mapping)
+    fouten = [] if contact_met_adressoort(contacten) else [("TR061", "soort" if one else "", TR061_TEKST)]
+    for i, c in enumerate(contacten):
+        prefix = "" if one else f"{i}."
+        fouten.extend((code, prefix + veld, tekst) for code, veld, tekst in contact_condities_fouten(c))
+    return fouten
