@@ -26,6 +26,7 @@ from .clock import today_nl
 from .db import NeedsTransaction
 from .gcpause import gc_paused
 from .logging import get_logger
+from .memory import release_freed_memory
 from .messages.antwoord import DeclaratieAntwoordBuilder
 from .messages.header import Header, read_header
 from .messages.retour import RetourBuilder
@@ -292,6 +293,7 @@ class Pipeline:
         finally:
             for future in pending:  # after a bad part: nothing left running for this message
                 future.cancel()
+        release_freed_memory()  # the parts' trees, freed in the parser threads' own arenas (services.common.memory)
         return first, mtype, Parts(results, cut, first, self._reparse)
 
     @staticmethod
@@ -343,6 +345,8 @@ class Pipeline:
                         result, reply = self._replay_or_duplicate(session, msg, existing, digest, request_id)
                     else:
                         reply = self._judge(msg, session)
+                        if msg.parts is not None and msg.parts.split is not None:
+                            release_freed_memory()  # what judging a big message built is gone by now
                         result = self._store(session, msg, reply, key, digest, request_id, one_statement)
                 if reply is not None:
                     self._count(mtype, reply)
