@@ -8,7 +8,6 @@ backoff is capped at 4 seconds (the exponential steps below the cap are the prod
 """
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -23,7 +22,7 @@ from services.common.devstack import Stack
 
 from ..conftest import own_stack
 from ..support import next_bsn, token_for
-from ..test_privacy_logs import NINE_DIGITS, _test_person_names
+from ..test_privacy_logs import offenders_in
 
 RESILIENCE_ENV = {
     "VOORCONTROLE_INTERVAL_SECONDS": "1",
@@ -42,15 +41,7 @@ def rstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def assert_logs_clean(st: Stack) -> None:
     """The same privacy bar as the shared stack's (tests/test_privacy_logs.py), for this stack's logs too:
     crashes and restarts must not spill a BSN or a name into a log line."""
-    from stdnum.nl import bsn as stdnum_bsn
-
-    names = _test_person_names()
-    offenders = []
-    for line in st.log_lines():
-        if any(stdnum_bsn.is_valid(c) for c in NINE_DIGITS.findall(line)):
-            offenders.append(line[:200])
-        if any(re.search(rf"\b{re.escape(n)}\b", line) for n in names):
-            offenders.append(line[:200])
+    offenders = offenders_in(st.log_lines())
     assert not offenders, offenders[:5]
 
 

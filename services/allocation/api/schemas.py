@@ -111,8 +111,8 @@ Contacten = Annotated[list[Contact], Field(min_length=1, max_length=10, descript
 class MetContact(Strict):
     """A body that may carry the client's `contact` or `contacten`: TR061 over them, on the field given."""
 
-    contact: Contact | None
-    contacten: list[Contact] | None
+    contact: Contact | None = None  # each body describes both fields itself
+    contacten: list[Contact] | None = None
 
     @model_validator(mode="after")
     def _tr061(self) -> MetContact:
