@@ -100,7 +100,7 @@ class Toewijzing(Base):
     __table_args__ = (
         UniqueConstraint("gemeente", "domein", "nummer", name="uq_toewijzing_nummer"),  # TR332 / OP275
         Index("ix_toewijzing_client_aanbieder", "client_id", "aanbieder"),
-        Index("ix_toewijzing_gemeente_aanbieder", "gemeente", "aanbieder"),
+        Index("ix_toewijzing_aanbieder_gemeente", "aanbieder", "gemeente"),  # all_0007
     )
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from services.common.pipeline import Inbound, Reply, reply_for_outcome, single_statement
@@ -83,14 +83,20 @@ _REGIE_COLS = (Regie.id, Regie.soort, Regie.toewijzing_nummer, Regie.categorie, 
 # built once: constructing the statement per message cost more than running it. Only the sender's own
 # toewijzingen: another aanbieder's number reads as unknown, so neither its existence nor its starts and stops
 # show in the retour, and a removal (StatusAanlevering 3) can never reach another aanbieder's start.
-_LAAD_TOEWIJZINGEN = (
-    select(*_TW_COLS, *_REGIE_COLS)
-    .join(Client, Client.id == Toewijzing.client_id)
-    .outerjoin(Regie, Regie.toewijzing_id == Toewijzing.id)
-    .where(Toewijzing.gemeente == bindparam("gemeente"), Toewijzing.domein == bindparam("domein"),
-           Toewijzing.aanbieder == bindparam("aanbieder"),
-           Toewijzing.nummer.in_(bindparam("nummers", expanding=True)))
-)
+def _laad_toewijzingen(nummer: Any) -> Select:
+    # by the key of uq_toewijzing_nummer (TR332) alone, the only index that fits (migration all_0007); another
+    # aanbieder's toewijzing is dropped in _laad, as if it did not exist
+    return (select(*_TW_COLS, *_REGIE_COLS)
+            .join(Client, Client.id == Toewijzing.client_id)
+            .outerjoin(Regie, Regie.toewijzing_id == Toewijzing.id)
+            .where(Toewijzing.gemeente == bindparam("gemeente"), Toewijzing.domein == bindparam("domein"), nummer))
+
+
+# one number (nearly every 305/307) by equality: PostgreSQL then searches the index on all three columns even
+# while the table's statistics are young, where it may leave `nummer = ANY(...)` to a filter over the
+# gemeente's toewijzingen
+_LAAD_TOEWIJZING = _laad_toewijzingen(Toewijzing.nummer == bindparam("nummer"))
+_LAAD_TOEWIJZINGEN = _laad_toewijzingen(Toewijzing.nummer.in_(bindparam("nummers", expanding=True)))
 
 
 @single_statement
@@ -116,11 +122,13 @@ def _laad(session: Session, ctx: RegieContext, msg: Inbound) -> Client | None:
     producten = ctx.bericht.producten
     nummers = {p.toewijzing_nummer for p in producten if p.toewijzing_nummer is not None}
     if nummers:
-        rows = fetch_rows(
-            session, _LAAD_TOEWIJZINGEN, {"gemeente": ctx.gemeente, "domein": ctx.domein, "aanbieder": ctx.aanbieder,
-                                 "nummers": list(nummers)})
+        key = {"gemeente": ctx.gemeente, "domein": ctx.domein}
+        rows = (fetch_rows(session, _LAAD_TOEWIJZING, {**key, "nummer": next(iter(nummers))}) if len(nummers) == 1
+                else fetch_rows(session, _LAAD_TOEWIJZINGEN, {**key, "nummers": list(nummers)}))
         n = len(_TW_COLS)
         for row in rows:
+            if row[2] != ctx.aanbieder:  # another aanbieder's toewijzing: for this one it does not exist (TR019)
+                continue
             if row[1] not in ctx.toewijzingen:
                 ctx.toewijzingen[row[1]] = ToewijzingRef(*row[: n - 1], client=ClientRef(row[n - 1]))  # type: ignore[arg-type]
             if row[n] is not None:

@@ -65,7 +65,11 @@ class Stack:
     def __post_init__(self) -> None:
         self.base_dir.mkdir(parents=True, exist_ok=True)
         for name in (*SERVICES, "brp"):
-            self.ports.setdefault(name, free_port())
+            if name not in self.ports:
+                port = free_port()
+                while port in self.ports.values():  # bind(0) may hand out a port just given back
+                    port = free_port()
+                self.ports[name] = port
         if self.database_url and not self.schema_prefix:
             self.schema_prefix = f"t{uuid.uuid4().hex[:8]}_"
 
@@ -146,7 +150,9 @@ class Stack:
             if proc.popen is not None and proc.popen.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.popen.returncode}; see {proc.log_path}")
             try:
-                if httpx.get(proc.url + path, timeout=1.0).status_code == 200:
+                resp = httpx.get(proc.url + path, timeout=1.0)
+                # the service asked for, not another process that got the port first (ours then fails to bind)
+                if resp.status_code == 200 and (name == "brp" or resp.json().get("dienst") == name):
                     return
             except httpx.HTTPError:
                 pass
@@ -180,6 +186,25 @@ class Stack:
         with engine.begin() as conn:
             for name in SERVICES:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema_prefix}{name}" CASCADE'))
+        engine.dispose()
+
+    def analyze(self, name: str) -> None:
+        """Statistics for the planner on a service's tables, as the autovacuum daemon would gather them within
+        a minute: a benchmark that has just loaded its data measures the steady state, not young statistics."""
+        from sqlalchemy import text
+
+        from .db import make_engine
+
+        settings = self.settings(name)
+        engine = make_engine(settings)
+        with engine.begin() as conn:
+            if engine.dialect.name != "postgresql":
+                conn.execute(text("ANALYZE"))
+            else:
+                tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
+                                      {"s": settings.database_schema}).scalars().all()
+                for table in tables:
+                    conn.execute(text(f'ANALYZE "{settings.database_schema}"."{table}"'))
         engine.dispose()
 
     def log_lines(self) -> list[str]:

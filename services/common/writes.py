@@ -136,7 +136,13 @@ def _select_sql(dialect: Dialect, stmt: Select) -> tuple[str, tuple[str, ...], d
     sql = str(compiled)
     if "NOT IN (__[POSTCOMPILE_" in sql:
         raise ValueError("fetch_rows: NOT IN with an expanding parameter is not supported")
-    sql = re.sub(r"IN \(__\[POSTCOMPILE_(\w+)\]\)", lambda m: f"= ANY({number(m[1])})", sql)
+    def any_of(name: str) -> str:
+        # typed as the column's array: psycopg sends a list of small ints as smallint[], and PostgreSQL has
+        # to plan `bigint = ANY(smallint[])` across types
+        element = dialect.type_compiler_instance.process(compiled.binds[name].type)
+        return f"= ANY({number(name)}::{element}[])"
+
+    sql = re.sub(r"IN \(__\[POSTCOMPILE_(\w+)\]\)", lambda m: any_of(m[1]), sql)
     sql = re.sub(r"%\((\w+)\)s", lambda m: number(m[1]), sql).replace("%%", "%")
     procs = tuple(c.type._cached_result_processor(dialect, None) for c in stmt.selected_columns)
     return sql, tuple(names), dict(compiled.params), procs

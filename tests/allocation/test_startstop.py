@@ -3,6 +3,7 @@ asserting the exact retourcode on the exact class (or the 0001 header-only retou
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -57,6 +58,17 @@ def test_TR019_toewijzing_of_another_client(toegewezen, world) -> None:  # type:
     other = world(contract=False)
     codes = _start(other, Regel(nummer, INGANG))
     assert codes["StartProduct"] == ["9019"]
+
+
+def test_TR019_toewijzing_of_another_aanbieder(toegewezen) -> None:  # type: ignore[no-untyped-def]
+    """The same client at the same gemeente, but the number is another aanbieder's: unknown to this one,
+    looked up alone (one number) and among others (several), and nothing is registered on it."""
+    w, nummer = toegewezen()
+    other = replace(w, aanbieder="11110002")
+    assert _start(other, Regel(nummer, INGANG))["StartProduct"] == ["9019"]
+    assert set(_start(other, Regel(nummer, INGANG), Regel(999_999_993, INGANG))["StartProduct"]) == {"9019"}
+    assert w.gem.get(f"/v1/toewijzingen/{nummer}").json()["regie"] == []
+    assert _start(w, Regel(nummer, INGANG)) == {}  # its own aanbieder still starts it
 
 
 def test_TR019_stop_without_toewijzing(toegewezen) -> None:  # type: ignore[no-untyped-def]
