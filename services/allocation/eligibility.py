@@ -67,6 +67,11 @@ class Contract:
     producten: list[ContractProduct] = field(default_factory=list)
     clientenstop: bool = False
 
+    def categorieen_van(self, domein: str, code: str) -> set[str]:
+        """The ProductCategorieen under which the contract (the productcodelijst in force between this gemeente
+        and aanbieder, TR381) knows this ProductCode, at any date."""
+        return {p.categorie for p in self.producten if p.code == code and p.domein in (None, domein)}
+
     def product(self, domein: str, categorie: str | None, code: str | None, peildatum: date) -> ContractProduct | None:
         candidates = [p for p in self.producten
                       if (p.domein in (None, domein)) and p.matches(categorie, code) and p.geldig_op(peildatum)]

@@ -138,10 +138,14 @@ def _laad(session: Session, ctx: RegieContext, msg: Inbound) -> Client | None:
         return None
     client = client_van(session, ctx.gemeente, ctx.client.bsn)
     try:
+        terms = gateway(msg.ctx)
         for p in taak:
             ctx.contracten[(p.categorie, p.code, p.begindatum)] = (
-                gateway(msg.ctx).contract_product(ctx.gemeente, ctx.aanbieder, ctx.domein, p.categorie, p.code,
-                                                  p.begindatum) if p.categorie else None)
+                terms.contract_product(ctx.gemeente, ctx.aanbieder, ctx.domein, p.categorie, p.code,
+                                       p.begindatum) if p.categorie else None)
+            if p.code is not None:  # TR381: the contract is the productcodelijst (cached by now)
+                ctx.productcodes[p.code] = terms.contract(ctx.gemeente, ctx.aanbieder).categorieen_van(
+                    ctx.domein, p.code)
     except EligibilityUnavailable:
         # without the contract we cannot tell whether start/stop is asked for: refuse to take the message
         # now (nothing is stored) rather than answer wrongly; the aanbieder sends it again later

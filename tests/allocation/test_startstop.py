@@ -237,6 +237,17 @@ def test_TR019_taakgericht_without_start_stop_agreement(world) -> None:  # type:
     assert codes["StartProduct"] == ["9019"]
 
 
+def test_TR381_productcode_under_another_categorie(world) -> None:  # type: ignore[no-untyped-def]
+    """The contract (the productcodelijst between gemeente and aanbieder) knows the code under its own
+    categorie only: a start or stop naming it under another gets S329 (and 9019: no contract line for it)."""
+    w = world(variant="taakgericht", eenheid=None, startStopVerplicht=True)
+    andere = "46" if w.categorie != "46" else "45"
+    assert sorted(_start(w, Regel(None, INGANG, categorie=andere, code=w.code))["StartProduct"]) == ["9019", "S329"]
+    stop_codes = _stop(w, Regel(None, INGANG, categorie=andere, code=w.code, einddatum=TODAY))["StopProduct"]
+    assert "S329" in stop_codes
+    assert _start(w, Regel(None, INGANG, categorie=w.categorie, code=w.code)) == {}  # its own categorie
+
+
 def test_TR019_inspanningsgericht_start_needs_toewijzingnummer(world) -> None:  # type: ignore[no-untyped-def]
     w = world(variant="inspanningsgericht")
     codes = _start(w, Regel(None, INGANG, categorie=w.categorie, code=w.code))

@@ -34,6 +34,8 @@ class RegieContext:
     toewijzingen: dict[int, Toewijzing]  # by ToewijzingNummer (this gemeente and domein)
     regie: list[Regie]  # earlier starts/stops for those toewijzingen or this client's taak products
     contracten: dict[tuple[str | None, str | None, date], ContractProduct | None] = field(default_factory=dict)
+    # ProductCode → the categorieen the contract knows it under (TR381); filled where the contract is read
+    productcodes: dict[str, set[str]] = field(default_factory=dict)
     # keys removed by StatusAanlevering 3 earlier in this message (a correction may come with its replacement)
     verwijderd_in_bericht: set[tuple[Any, ...]] = field(default_factory=set)
     _nieuw_per_start: dict[tuple[Any, ...], list[RegieProduct]] | None = field(default=None, repr=False)
@@ -106,6 +108,19 @@ def gekoppeld_aan_toewijzing(p: RegieProduct, ctx: RegieContext) -> bool:
         return tw is not None and tw.uitvoeringsvariant != "taakgericht"
     contract = ctx.contracten.get((p.categorie, p.code, p.begindatum))
     return bool(contract and contract.uitvoeringsvariant == "taakgericht" and contract.start_stop_verplicht)
+
+
+@rule("TR381", retourcode="S329", applies_to="StartProduct", messages={"305"})
+@rule("TR381", retourcode="S329", applies_to="StopProduct", messages={"307"})
+def productcode_past_bij_categorie(p: RegieProduct, ctx: RegieContext) -> bool:
+    """ProductCode hoort volgens de gehanteerde productcodelijst bij de ProductCategorie. That list is the
+    contract between gemeente and aanbieder (as in the declaration service); it is read for a product without
+    ToewijzingNummer (taakgericht), the only start/stop that names its own product. A code the contract
+    does not know at all is TR019's business (no contract line), not this rule's."""
+    if p.code is None or p.categorie is None:
+        return True
+    categorieen = ctx.productcodes.get(p.code)
+    return not categorieen or p.categorie in categorieen
 
 
 @rule("TR326", retourcode="9326", applies_to="StartProduct", messages={"305"})
