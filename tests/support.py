@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import secrets
+import string
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,23 @@ def token_for(party: str) -> str:
     if party.upper() == "TWENTE":
         return "demo-regio-twente"
     return f"demo-gemeente-{party}" if len(party) == 4 else f"demo-aanbieder-{party}"
+
+
+_codes_lock = threading.Lock()
+_codes_given: set[str] = set()
+
+
+def unique_code(prefix: str = "T") -> str:
+    """A ProductCode (at most 5 characters) no other test of this run has. Every test's contract line is a
+    product of its own; two equal codes of one gemeente × aanbieder would overlap (409 contract-overlap), and
+    random draws alone do collide now and then over a suite of a thousand contract lines (the birthday bound)."""
+    alphabet = string.ascii_uppercase + string.digits
+    with _codes_lock:
+        while True:
+            code = prefix + "".join(secrets.choice(alphabet) for _ in range(5 - len(prefix)))
+            if code not in _codes_given:
+                _codes_given.add(code)
+                return code
 
 
 _bsn_iter = None

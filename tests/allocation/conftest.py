@@ -8,8 +8,6 @@ and its own contract line (a product code of its own), so tests neither depend o
 """
 from __future__ import annotations
 
-import random
-import string
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from lxml import etree
 from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Client
-from tests.support import Api, api, next_bsn, parse_xml
+from tests.support import Api, api, next_bsn, parse_xml, unique_code
 
 CATEGORIE = {"jeugd": "45", "wmo": "02"}
 STANDARD = {"jeugd": "ijw", "wmo": "iwmo"}
@@ -33,7 +31,7 @@ CONTACT = {"soort": "01", "adres": {"huisnummer": 12, "postcode": "7607AB", "str
 
 
 def new_code(prefix: str = "A") -> str:
-    return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=5 - len(prefix)))
+    return unique_code(prefix)
 
 
 def brp(stack: Stack, path: str, body: Any) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from services.common.idempotency import forget_expired
 from services.common.store.models import utcnow
 
-from .conftest import World
+from .conftest import World, new_code
 
 
 def _post(w: World, key: str, **overrides: object):  # type: ignore[no-untyped-def]
@@ -106,7 +106,7 @@ def test_expired_keys_are_forgotten(world, stack) -> None:  # type: ignore[no-un
                 conn.execute(text(f'SET search_path TO "{schema}"'))
             conn.execute(text("UPDATE idempotentie SET created_at = :t WHERE key = :k"),
                          {"t": utcnow().replace(year=utcnow().year - 1), "k": old})
-        assert _post(w, new, product={"categorie": w.categorie, "code": w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]}
+        assert _post(w, new, product={"categorie": w.categorie, "code": w.contract(code=new_code())["code"]}
                      ).status_code == 201
         from sqlalchemy.orm import Session
         with Session(engine.execution_options(schema_translate_map={None: schema}) if schema else engine) as session:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.support import api
 
-from .conftest import brp_down, toegewezen_producten, valid_301
+from .conftest import brp_down, new_code, toegewezen_producten, valid_301
 from services.common.clock import today_nl
 
 TODAY = today_nl()
@@ -33,7 +33,7 @@ def test_issue_toewijzing_puts_a_valid_301_in_the_mailbox(world, domein: str) ->
 def test_OP087_each_301_carries_all_current_toewijzingen_of_the_client(world) -> None:  # type: ignore[no-untyped-def]
     w = world()
     first = w.toewijzing()["toewijzing"]["toewijzingNummer"]
-    second_code = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
+    second_code = w.contract(code=new_code())["code"]
     out = w.toewijzing(product={"categorie": w.categorie, "code": second_code})
     assert set(toegewezen_producten(valid_301(w, out["berichtId"]))) == {first, out["toewijzing"]["toewijzingNummer"]}
 
@@ -323,7 +323,7 @@ def test_IV099_unchanged_toewijzing_in_a_later_301_has_no_reden_wijziging(world)
     first = w.toewijzing()["toewijzing"]["toewijzingNummer"]
     w.gem.patch(f"/v1/toewijzingen/{first}", json={"redenWijziging": "04",
                                                    "einddatum": date(TODAY.year + 2, 6, 30).isoformat()})
-    second_code = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
+    second_code = w.contract(code=new_code())["code"]
     out = w.toewijzing(product={"categorie": w.categorie, "code": second_code})
     producten = toegewezen_producten(valid_301(w, out["berichtId"]))
     assert set(producten) == {first, out["toewijzing"]["toewijzingNummer"]}

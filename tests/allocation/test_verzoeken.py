@@ -13,7 +13,7 @@ from tests.builders.allocation import Aanvraag, Nieuw, TeWijzigen, new_ref, vot,
 from tests.conformance import oracle
 from tests.support import header_codes, parse_xml, retourcodes
 
-from .conftest import CONTACT, World, toegewezen_producten, valid_301
+from .conftest import CONTACT, World, new_code, toegewezen_producten, valid_301
 from services.common.clock import today_nl
 
 TODAY = today_nl()
@@ -512,7 +512,7 @@ def test_IV093_every_product_of_the_honoured_vow_carries_its_referentie(world) -
     # an earlier change by the gemeente: A carries RedenWijziging 04 in that 301, not in the next ones
     assert w.gem.patch(f"/v1/toewijzingen/{a}", json={"redenWijziging": "04",
                                                       "einddatum": (EIND + timedelta(days=60)).isoformat()}).status_code == 200
-    code_b = w.contract(code=w.code[:-1] + ("X" if w.code[-1] != "X" else "Y"))["code"]
+    code_b = w.contract(code=new_code())["code"]
     b = w.toewijzing(ingangsdatum=ingang.isoformat(),
                      product={"categorie": w.categorie, "code": code_b})["toewijzing"]["toewijzingNummer"]
     ref, vanaf = new_ref("VOW"), TODAY + timedelta(days=10)

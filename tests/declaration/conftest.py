@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import string
 import threading
 import uuid
 from collections.abc import Callable
@@ -20,25 +19,14 @@ from typing import Any
 import pytest
 
 from tests.builders.declaration import Declaratie, Prestatie, month_bounds
-from tests.support import Api, next_bsn, parse_xml
+from tests.support import Api, next_bsn, parse_xml, unique_code
 from services.common.clock import today_nl
 
 GEMEENTE = "0141"
 AANBIEDER = "11110001"
-_codes_lock = threading.Lock()
-_used_codes: set[str] = set()
 _nummers = itertools.count(int(uuid.uuid4().int % 400_000_000) + 100_000_000)
 
 
-def unique_code(prefix: str = "T") -> str:
-    """A ProductCode (≤ 5 characters) no other test uses."""
-    alphabet = string.ascii_uppercase + string.digits
-    with _codes_lock:
-        while True:
-            code = prefix + "".join(secrets.choice(alphabet) for _ in range(5 - len(prefix)))
-            if code not in _used_codes:
-                _used_codes.add(code)
-                return code
 
 
 def next_nummer() -> int:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from services.common.devstack import Stack
-from tests.support import Api, next_bsn
+from tests.support import Api, next_bsn, unique_code
 
 
 def brp_post(stack: Stack, path: str, body: Any) -> httpx.Response:
@@ -85,7 +85,7 @@ def refused_rows(api: Api, since: str, uitkomst: str) -> list[dict[str, Any]]:
 
 def new_code(prefix: str = "T") -> str:
     """A product code of our own (ProductCode: at most 5 characters)."""
-    return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=5 - len(prefix)))
+    return unique_code(prefix)
 
 
 def new_agb() -> str:

@@ -14,8 +14,6 @@ its reports over HTTP.
 """
 from __future__ import annotations
 
-import random
-import string
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ import pytest
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, RetourCodes, retour_op, start, stop, vot
 from tests.builders.declaration import Declaratie, Prestatie
-from tests.support import Api, api, next_bsn, parse_xml
+from tests.support import Api, api, next_bsn, parse_xml, unique_code
 
 CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "landcode": "NL"}, "telefoon": "0546123456"}
 CATEGORIE = {"jeugd": "45", "wmo": "02"}
@@ -36,7 +34,7 @@ STANDARD = {"jeugd": "ijw", "wmo": "iwmo"}
 
 
 def new_code(prefix: str = "R") -> str:
-    return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=5 - len(prefix)))
+    return unique_code(prefix)
 
 
 def sync(stack: Stack) -> dict[str, Any]:

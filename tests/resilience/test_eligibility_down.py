@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import random
-import string
 import time
 from datetime import date
 
@@ -21,7 +19,7 @@ import pytest
 from services.common.clock import today_nl
 from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, new_ref, start, vot
-from tests.support import api, header_codes, next_bsn, parse_xml
+from tests.support import api, header_codes, next_bsn, parse_xml, unique_code
 
 from .conftest import wait_until
 
@@ -32,7 +30,7 @@ CONTACT = {"soort": "01", "adres": {"huisnummer": 1, "postcode": "7607AB", "land
 
 
 def _code(prefix: str) -> str:
-    return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=4))
+    return unique_code(prefix)
 
 
 def _contract(stack: Stack, code: str, variant: str) -> None:

@@ -15,8 +15,6 @@ domein).
 """
 from __future__ import annotations
 
-import random
-import string
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +28,7 @@ from services.common.devstack import Stack
 from tests.builders.allocation import Aanvraag, Client, Regel, new_ref, start, vot
 from tests.builders.declaration import Declaratie, Prestatie, month_bounds
 from tests.builders.declaration import new_id as new_declaratie_id
-from tests.support import Api, api, next_bsn
+from tests.support import Api, api, next_bsn, unique_code
 
 DOMEIN, STANDARD, CATEGORIE = "wmo", "iwmo", "02"
 GEBOORTEDATUM = date(1960, 3, 1)
@@ -96,7 +94,7 @@ class Seed:
 
 
 def _code(prefix: str) -> str:
-    return prefix + "".join(random.choices(string.ascii_uppercase + string.digits, k=5 - len(prefix)))
+    return unique_code(prefix)
 
 
 def _ok(resp: httpx.Response, *expected: int) -> httpx.Response:
