@@ -148,6 +148,7 @@ def load_context(session: Session, ctx: JudgeContext) -> None:
     ctx.earlier_refs = store.earlier_refs(session, aanbieder, domein, refs)
     nummers = list(ctx.toewijzingen)
     ctx.used_volume, ctx.used_amount = store.usage(session, gemeente, domein, nummers)
+    ctx.usage_rows = set(ctx.used_volume)
     ctx.open_debets = store.open_debets(session, gemeente, domein, nummers,
                                         {p.begin for p in decl.prestaties if p.dc != "C"})
 
@@ -228,7 +229,8 @@ def persist(session: Session, msg: Inbound, ctx: JudgeContext, ident: str) -> st
     store.insert_prestaties(session, _rows(declaratie_id, decl, store.iso_dates(session)))
     store.mark_credited(session, (p.debet_of_credit.id for p in decl.prestaties  # type: ignore[union-attr]
                                   if p.approved and p.dc == "C"))
-    store.add_usage(session, decl.gemeente, decl.domein, {n: d for n, d in ctx.usage_added.items() if d != (0, 0)})
+    store.add_usage(session, decl.gemeente, decl.domein, {n: d for n, d in ctx.usage_added.items() if d != (0, 0)},
+                    existing=ctx.usage_rows)
     return declaratie_id
 
 

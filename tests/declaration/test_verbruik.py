@@ -55,3 +55,30 @@ def test_the_running_totals_equal_the_prestaties_after_the_whole_session(stack: 
     totals, sums = _rows(stack, _TOTALS), _rows(stack, _SUMS)
     assert sums, "nothing judged and approved in this session: is this test running last?"
     assert totals == sums
+
+
+def test_add_usage_loses_nothing_when_told_a_row_exists_that_does_not(stack: Stack) -> None:
+    """add_usage updates the toewijzingen `usage` found a row for and inserts the others; should a row it was
+    told about be missing, the amount is inserted all the same, and a row it was not told about is added to."""
+    from services.common.db import Database
+    from services.declaration import store
+
+    db = Database(stack.settings("declaration"))
+    gemeente, domein = "0999", "jeugd"  # no test declares for this gemeente
+    try:
+        with db.transaction() as session:
+            store.add_usage(session, gemeente, domein, {901: (60, 100)})  # a row for 901
+        with db.transaction() as session:
+            # told that 901 and 902 have a row (902 has none); 903 is new
+            store.add_usage(session, gemeente, domein, {901: (30, 50), 902: (10, 20), 903: (1, 2)},
+                            existing={901, 902})
+        with db.transaction() as session:
+            store.add_usage(session, gemeente, domein, {903: (1, 2)})  # not told that 903 exists
+        with db.transaction() as session:
+            volume, amount = store.usage(session, gemeente, domein, [901, 902, 903])
+    finally:
+        with db.transaction() as session:  # rows without prestaties would spoil the session-wide comparison
+            session.execute(text("DELETE FROM verbruik WHERE gemeente = :g"), {"g": gemeente})
+        db.engine.dispose()
+    assert volume == {901: 90, 902: 10, 903: 2}
+    assert amount == {901: 150, 902: 20, 903: 4}

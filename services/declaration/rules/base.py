@@ -82,6 +82,7 @@ class JudgeContext:
     used_amount: dict[int, int] = field(default_factory=dict)  # per toewijzing, eurocent (TR369, OP263)
     # what this batch's approved prestaties add to used_volume / used_amount per toewijzing (store.add_usage)
     usage_added: dict[int, tuple[int, int]] = field(default_factory=dict)
+    usage_rows: set[int] = field(default_factory=set)  # toewijzingen that had a verbruik row when loaded
     last_periode_begin: date | None = None  # previous DeclaratiePeriode of this aanbieder × gemeente (TR318)
     nummer_taken: bool = False  # DeclaratieNummer already used by this aanbieder in this domein (TR333)
 
