@@ -5,6 +5,7 @@ to the service's own schema, so even a shared database keeps the services apart.
 """
 from __future__ import annotations
 
+import hashlib
 import select
 import time
 from collections.abc import Iterator
@@ -83,6 +84,12 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.close()
 
 
+def advisory_key(*parts: str) -> int:
+    """A signed 64-bit key (what pg_advisory_lock takes) derived from the parts; stable across processes."""
+    digest = hashlib.sha256("|".join(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 def ensure_schema(settings: CommonSettings) -> None:
     """Create the service's PostgreSQL schema if needed (migrations run inside it)."""
     schema = settings.resolved_schema()
@@ -121,6 +128,14 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
+
+    def advisory_key(self, *parts: str) -> int:
+        """A PostgreSQL advisory lock key for `parts` within this service's schema.
+
+        Advisory locks belong to the whole database, not to a schema: two platforms sharing one database (a
+        test and an acceptance stack, two tenants) would otherwise wait for each other's locks, or be refused
+        them, on the same name."""
+        return advisory_key(self.settings.resolved_schema() or "", *parts)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

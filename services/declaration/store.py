@@ -6,7 +6,6 @@ written with COPY on PostgreSQL and one executemany on SQLite.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -19,6 +18,8 @@ from sqlalchemy import BigInteger, Boolean, Date, Integer, String, and_, any_, b
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
+
+from services.common.db import Database
 
 from .domain import EarlierPrestatie, Toewijzing
 from .models import Declaratie, Prestatie, Verbruik
@@ -87,7 +88,7 @@ def array_literal(values: Sequence[Any], *, integer: bool) -> str:
         "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}")
 
 
-def lock_aanbieder(session: Session, aanbieder: str, domein: str) -> None:
+def lock_aanbieder(session: Session, db: Database, aanbieder: str, domein: str) -> None:
     """Judge the declaraties of one aanbieder in one domein one at a time.
 
     TR333 (DeclaratieNummer), TR314 (ReferentieNummer), TR318 (period) and TR322/TR369 (cumulative volume)
@@ -95,8 +96,9 @@ def lock_aanbieder(session: Session, aanbieder: str, domein: str) -> None:
     lock makes the second writer simply wait and then judge against the first one's outcome.
     """
     if is_postgres(session):
-        digest = hashlib.sha256(f"declaratie|{aanbieder}|{domein}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
+        # within this service's schema (Database.advisory_key): another platform in the same database judging
+        # the same aanbieder is no reason to wait
+        key = db.advisory_key("declaratie", aanbieder, domein)
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     else:
         # SQLite: take the database write lock now (a no-op write), so every read below sees the state the

@@ -68,7 +68,6 @@ SOURCES = ("allocation", "declaration")
 READ = {"301", "302", "305", "307", "315", "317", "319", "320", "323"}
 # our own retours (306/308/316/318/325) are read through their heen-message (retourId) when needed
 RETOUR_PRODUCT = {"305": "StartProduct", "307": "StopProduct", "315": "AangevraagdProduct"}
-_ADVISORY_KEY = {"allocation": 760_305_001, "declaration": 760_305_002}
 _LOCK = threading.Lock()
 
 
@@ -526,7 +525,7 @@ class Puller:
     def _advisory(self, name: str) -> Any:
         if not self.ctx.db.is_postgres:
             return self._NoLock()
-        return _PgAdvisory(self.ctx, _ADVISORY_KEY[name])
+        return _PgAdvisory(self.ctx, self.ctx.db.advisory_key("rapportage-bron", name))
 
 
 class _PgAdvisory:

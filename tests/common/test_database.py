@@ -229,3 +229,28 @@ def test_a_statement_cancelled_on_the_loop_does_not_go_back_to_the_pool(db: Data
     for _ in range(3):
         with db.autocommit_reads() as session:
             assert execute_raw(session.connection(), "SELECT 1", [], fetch=True) == [(1,)]
+
+
+def test_advisory_keys_are_per_schema(tmp_path: Path) -> None:
+    """Advisory locks belong to the whole PostgreSQL database: the kernel's keys carry the service's schema, so
+    two platforms in one database (a test stack beside the demo year's, two tenants) never wait for, or are
+    refused, each other's locks, while two replicas of one service still exclude each other."""
+    with throwaway_database("kernel", tmp_path) as first, throwaway_database("kernel", tmp_path / "b") as second:
+        a, a_again, b = Database(first), Database(first), Database(second)
+        try:
+            key = a.advisory_key("rapportage-bron", "declaration")
+            assert key == a_again.advisory_key("rapportage-bron", "declaration")  # stable across processes
+            assert -2**63 <= key < 2**63
+            if not a.is_postgres:
+                return  # SQLite has no advisory locks (one writer at a time anyway)
+            assert key != b.advisory_key("rapportage-bron", "declaration")
+            with a.engine.connect() as holder, a_again.engine.connect() as replica, b.engine.connect() as other:
+                assert holder.exec_driver_sql(f"SELECT pg_try_advisory_lock({key})").scalar() is True
+                assert replica.exec_driver_sql(f"SELECT pg_try_advisory_lock({key})").scalar() is False
+                other_key = b.advisory_key("rapportage-bron", "declaration")
+                assert other.exec_driver_sql(f"SELECT pg_try_advisory_lock({other_key})").scalar() is True
+                holder.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+                other.exec_driver_sql(f"SELECT pg_advisory_unlock({other_key})")
+        finally:
+            for d in (a, a_again, b):
+                d.dispose()
