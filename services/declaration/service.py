@@ -82,7 +82,7 @@ def _handle(msg: Inbound, session: Session) -> Reply:
     terms = terms_or_503(msg.ctx, decl.gemeente, decl.aanbieder, decl.domein, products)
     phase("contract")
 
-    store.lock_aanbieder(session, msg.ctx.db, decl.aanbieder, decl.domein)
+    store.lock_aanbieder(session, decl.aanbieder, decl.domein)
     ctx = JudgeContext(decl=decl, terms=terms, today=today_nl())
     ctx.nummer_taken = store.nummer_taken(session, decl.aanbieder, decl.domein, decl.nummer)
     ctx.last_periode_begin = store.last_periode_begin(session, decl.aanbieder, decl.gemeente, decl.domein)

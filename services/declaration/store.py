@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
-from services.common.db import Database
+from services.common.db import advisory_key
 
 from .domain import EarlierPrestatie, Toewijzing
 from .models import Declaratie, Prestatie, Verbruik
@@ -88,7 +88,7 @@ def array_literal(values: Sequence[Any], *, integer: bool) -> str:
         "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}")
 
 
-def lock_aanbieder(session: Session, db: Database, aanbieder: str, domein: str) -> None:
+def lock_aanbieder(session: Session, aanbieder: str, domein: str) -> None:
     """Judge the declaraties of one aanbieder in one domein one at a time.
 
     TR333 (DeclaratieNummer), TR314 (ReferentieNummer), TR318 (period) and TR322/TR369 (cumulative volume)
@@ -96,9 +96,11 @@ def lock_aanbieder(session: Session, db: Database, aanbieder: str, domein: str) 
     lock makes the second writer simply wait and then judge against the first one's outcome.
     """
     if is_postgres(session):
-        # within this service's schema (Database.advisory_key): another platform in the same database judging
-        # the same aanbieder is no reason to wait
-        key = db.advisory_key("declaratie", aanbieder, domein)
+        # Database-wide on purpose, unlike Database.advisory_key: a platform in another schema of the same
+        # database that judges the same aanbieder only waits a moment, while a changed key would let a
+        # replica of the previous release and one of this release judge the same aanbieder at once during a
+        # rolling update (TR322's cumulative check would then see neither's batch)
+        key = advisory_key("declaratie", aanbieder, domein)
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     else:
         # SQLite: take the database write lock now (a no-op write), so every read below sees the state the
