@@ -15,6 +15,14 @@ const context = await chromium.launchPersistentContext(profile, {
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
 });
+// The page says "klaar" when every report is in, "fout" (with the reason in #bijgewerkt) when one failed.
+async function loaded(page) {
+  await page.waitForSelector("body[data-state=klaar], body[data-state=fout]");
+  if (await page.evaluate(() => document.body.dataset.state) === "fout") {
+    throw new Error("dashboard: " + await page.textContent("#bijgewerkt") + " " + JSON.stringify(problems));
+  }
+}
+
 try {
   const page = context.pages()[0] || await context.newPage();
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(msg.text()); });
@@ -25,7 +33,7 @@ try {
   await page.goto(baseUrl + "/dashboard");
   await page.fill("#token", token);
   await page.click("#loginform button[type=submit]");
-  await page.waitForSelector("body[data-state=klaar]");
+  await loaded(page);
   const read = () => page.evaluate(() => ({
     clienten: document.getElementById("kpi-clienten").textContent,
     goedgekeurd: document.getElementById("kpi-goedgekeurd").textContent,
@@ -38,10 +46,14 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
 
   await page.selectOption("#f-gemeente", gemeente);
-  await page.waitForFunction((prev) => document.body.dataset.state === "klaar"
-    && document.getElementById("kpi-goedgekeurd").textContent !== prev, before.goedgekeurd);
+  await page.waitForFunction((prev) => document.body.dataset.state === "fout" || (document.body.dataset.state === "klaar"
+    && document.getElementById("kpi-goedgekeurd").textContent !== prev), before.goedgekeurd);
+  await loaded(page);
   const after = await read();
   console.log(JSON.stringify({ before, after, problems }));
+} catch (err) {
+  console.error(JSON.stringify({ problems }));  // what the page said before it failed (script errors, failed requests)
+  throw err;
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

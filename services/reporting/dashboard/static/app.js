@@ -284,6 +284,14 @@ function logout(message) {
   $("loginfout").textContent = message || "";
 }
 
+// A report that could not be loaded: say so, and leave "laden" (a page that keeps saying it is loading is
+// worse than one that says what went wrong; the filters stay usable to try again).
+function failed(err) {
+  if (err.message === "401") return;
+  $("bijgewerkt").textContent = "Fout bij het laden: " + err.message;
+  document.body.dataset.state = "fout";
+}
+
 async function enter() {
   try {
     await api("/v1/rapportages");
@@ -302,7 +310,7 @@ async function enter() {
     await fillOptions();
     await load();
   } catch (err) {
-    if (err.message !== "401") $("bijgewerkt").textContent = "Fout bij het laden: " + err.message;
+    failed(err);
   }
 }
 
@@ -315,9 +323,7 @@ document.addEventListener("DOMContentLoaded", () => {
     enter();
   });
   $("uitloggen").addEventListener("click", () => logout(""));
-  $("filters").addEventListener("change", () => load().catch((err) => {
-    if (err.message !== "401") $("bijgewerkt").textContent = "Fout bij het laden: " + err.message;
-  }));
+  $("filters").addEventListener("change", () => load().catch(failed));
   $("csv").addEventListener("click", downloadCsv);
   if (state.token) enter();
 });
