@@ -27,8 +27,6 @@ AANBIEDER = "11110001"
 _nummers = itertools.count(int(uuid.uuid4().int % 400_000_000) + 100_000_000)
 
 
-
-
 def next_nummer() -> int:
     return next(_nummers)
 
